@@ -1,0 +1,74 @@
+"""Tirek: the Flask application factory.
+
+    flask --app app run                 # the app on the content in this repository
+    gunicorn "app:create_app()"         # production (see gunicorn.conf.py)
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import Babel, format_date
+from werkzeug.exceptions import HTTPException
+
+from tirek import assets, i18n, security
+from tirek.config import load_config
+from tirek.content import ContentError, load_site
+from tirek.urls import template_helpers
+from tirek.views import not_found, pages
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.update(load_config(test_config))
+
+    if not app.config["BUILD_DIR"]:
+        app.config["BUILD_DIR"] = tempfile.mkdtemp(prefix="tirek-build-")
+        atexit.register(shutil.rmtree, app.config["BUILD_DIR"], ignore_errors=True)
+    build_dir = Path(app.config["BUILD_DIR"])
+
+    site = load_site(app.config["RESOURCES_DIR"])
+    if site.problems:
+        raise ContentError(site.problems)
+    app.extensions["tirek_site"] = site
+
+    translations = i18n.compile_catalogs(i18n.TRANSLATIONS_DIR, build_dir)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
+    app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LANGUAGE
+    Babel(app, locale_selector=i18n.url_language)
+
+    app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
+    add_static_headers = security.install(app)
+    assets.wrap_with_whitenoise(app, build_dir, add_static_headers)
+    security.quiet_request_logs()
+
+    app.register_blueprint(pages)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(HTTPException, _plain_http_error)
+    app.register_error_handler(Exception, _server_error)
+    app.jinja_env.globals.update(template_helpers(), format_date=format_date, config=app.config)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    return app
+
+
+def _plain_http_error(error: HTTPException):
+    if error.code == 404:
+        return not_found(error)
+    return error
+
+
+def _server_error(error: Exception):
+    """Last resort: log the error, show the reader a calm page, never a traceback."""
+    from flask import current_app, render_template
+
+    from tirek.i18n import url_language
+    from tirek.urls import alternates
+
+    current_app.logger.exception("unhandled error")
+    lang = url_language()
+    return render_template("error.html", lang=lang, alternates=alternates(lang, None)), 500

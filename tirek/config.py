@@ -1,0 +1,37 @@
+"""Configuration defaults; each can be overridden by an environment variable TIREK_<NAME>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    # The content folder: resources/<lang>/<slug>.md and resources/contacts.yaml.
+    "RESOURCES_DIR": str(ROOT / "resources"),
+    # Where the quick exit goes: a busy, neutral public site, so leaving looks like ordinary browsing.
+    "QUICK_EXIT_URL": "https://www.google.com/",
+    # The name in the header and the page titles.
+    "SITE_NAME": "Tirek",
+    # Send Strict-Transport-Security (only when the site is served over HTTPS).
+    "HSTS": False,
+    # An onion address to advertise with the Onion-Location header (empty: none).
+    "ONION_LOCATION": "",
+    # content check: pages whose last review is older than this many days are reported.
+    "REVIEW_MAX_AGE_DAYS": 365,
+    # Where compiled catalogs and hashed static files go (empty: a new temporary folder).
+    "BUILD_DIR": "",
+    # Set by the static export: links end in index.html so a copy opened from file:// works.
+    "LINK_INDEX_FILES": False,
+}
+
+
+def load_config(test_config: dict | None = None) -> Config:
+    config = Config(str(ROOT))
+    config.from_mapping(DEFAULTS)
+    config.from_prefixed_env("TIREK")
+    if test_config:
+        config.update(test_config)
+    return config

@@ -1,0 +1,82 @@
+"""Response headers and logging that protect the reader.
+
+The same headers go on Flask's responses and on WhiteNoise's static files
+(WhiteNoise answers before Flask's ``after_request`` would run).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()" for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "payment", "usb",
+    )
+)
+
+
+def security_headers(config) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    if config.get("ONION_LOCATION"):
+        headers["Onion-Location"] = config["ONION_LOCATION"]
+    return headers
+
+
+def install(app) -> callable:
+    """Add the headers to every Flask response; return the function WhiteNoise needs."""
+    headers = security_headers(app.config)
+
+    @app.after_request
+    def add_security_headers(response):
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        # No cookie may ever leave this app, whatever a later change does.
+        response.headers.pop("Set-Cookie", None)
+        response.vary.discard("Cookie")
+        return response
+
+    def add_static_headers(static_headers, path, url):
+        for name, value in headers.items():
+            static_headers[name] = value
+
+    return add_static_headers
+
+
+class DropClientAddresses(logging.Filter):
+    """Drops the development server's request lines, which start with the client's address."""
+
+    REQUEST_LINE = re.compile(r'^\S+ - - \[')
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.REQUEST_LINE.match(str(record.msg))
+
+
+def quiet_request_logs() -> None:
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DropClientAddresses) for f in logger.filters):
+        logger.addFilter(DropClientAddresses())

@@ -1,0 +1,53 @@
+"""Relative URLs, so the same pages work under any path prefix and in a static copy."""
+
+from __future__ import annotations
+
+import posixpath
+
+from flask import current_app, request
+
+from .content import LANGUAGES
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def relative(target: str, base: str | None = None) -> str:
+    """The URL of absolute path ``target`` relative to the page at ``base`` (default: this request).
+
+    >>> relative("/ru/contacts/", "/ru/police/")
+    '../contacts/'
+    """
+    base = base if base is not None else request.path
+    base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
+    rel = posixpath.relpath(target, base_dir)
+    if target.endswith("/") and not rel.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    if current_app.config.get("LINK_INDEX_FILES") and rel.endswith("/"):
+        # Static copies opened from file:// cannot resolve a folder to its index.html.
+        rel += "index.html"
+    return rel
+
+
+def page_path(lang: str, slug: str | None = None) -> str:
+    return f"/{lang}/{slug}/" if slug else f"/{lang}/"
+
+
+def asset_url(name: str) -> str:
+    hashed = current_app.config["ASSET_MANIFEST"].get(name)
+    if hashed is None:
+        raise KeyError(f"no static file named {name!r}")
+    return relative(f"/static/{hashed}")
+
+
+def alternates(lang: str, slug: str | None) -> list[dict]:
+    """This page in every language, for the language switch and hreflang links."""
+    return [
+        {"lang": code, "name": LANGUAGE_NAMES[code], "url": relative(page_path(code, slug)),
+         "current": code == lang}
+        for code in LANGUAGES
+    ]
+
+
+def template_helpers() -> dict:
+    return {"rel": relative, "asset": asset_url, "page_path": page_path,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES}

@@ -1,0 +1,61 @@
+"""The reader's pages: language choice, home, content pages, contacts, 404."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template
+
+from .content import LANGUAGES, SLUG_RE
+from .i18n import best_language, url_language
+from .urls import alternates, page_path, relative
+
+pages = Blueprint("pages", __name__)
+
+
+def site():
+    return current_app.extensions["tirek_site"]
+
+
+def check_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        abort(404)
+
+
+@pages.route("/")
+def choose_language():
+    response = redirect(relative(page_path(best_language())), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@pages.route("/<lang>/")
+def home(lang: str):
+    check_language(lang)
+    return render_template(
+        "home.html", lang=lang, intro=site().home(lang), topics=site().topics(lang),
+        alternates=alternates(lang, None),
+    )
+
+
+@pages.route("/<lang>/contacts/")
+def contacts(lang: str):
+    check_language(lang)
+    entries = site().verified_contacts()
+    return render_template(
+        "contacts.html", lang=lang, alternates=alternates(lang, "contacts"),
+        emergency=[c for c in entries if c.category == "emergency"],
+        organisations=[c for c in entries if c.category == "organisation"],
+    )
+
+
+@pages.route("/<lang>/<slug>/")
+def content_page(lang: str, slug: str):
+    check_language(lang)
+    page = site().page(lang, slug) if SLUG_RE.match(slug) else None
+    if page is None:
+        abort(404)
+    return render_template("page.html", lang=lang, page=page, alternates=alternates(lang, slug))
+
+
+def not_found(error):
+    lang = url_language()
+    return render_template("404.html", lang=lang, alternates=alternates(lang, None)), 404

@@ -59,3 +59,21 @@ def content_page(lang: str, slug: str):
 def not_found(error):
     lang = url_language()
     return render_template("404.html", lang=lang, alternates=alternates(lang, None)), 404
+
+
+def page_paths(site) -> list[str]:
+    """Every HTML page the app serves, as absolute paths: the export and the precache list use it.
+
+    A feature that adds a page adds its paths here, so offline use and static copies get it too.
+    """
+    paths = []
+    for lang in LANGUAGES:
+        paths.append(page_path(lang))
+        paths.append(page_path(lang, "contacts"))
+        paths.extend(page_path(lang, slug) for slug in site.slugs)
+    return paths
+
+
+def data_paths(site) -> list[str]:
+    """Non-HTML files the pages need offline (e.g. search indexes), as absolute paths."""
+    return []

@@ -19,11 +19,12 @@ from tirek import assets, i18n, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.urls import template_helpers
-from tirek.views import not_found, pages
+from tirek.views import LanguageConverter, not_found, pages
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
+    app.url_map.converters["lang"] = LanguageConverter
     app.config.update(load_config(test_config))
 
     if not app.config["BUILD_DIR"]:

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -73,6 +74,12 @@ class LiveServer:
         self.port = port
         self.env = env
         self.process: subprocess.Popen | None = None
+        self.log_file = tempfile.NamedTemporaryFile(prefix="tirek-server-", suffix=".log", delete=False)
+
+    @property
+    def log(self) -> str:
+        """Everything the server wrote to stderr so far."""
+        return Path(self.log_file.name).read_text(encoding="utf-8", errors="replace")
 
     @property
     def url(self) -> str:
@@ -82,12 +89,12 @@ class LiveServer:
         env = {**os.environ, **self.env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(self.port), "--no-reload"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log_file,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("server exited: " + self.process.stderr.read().decode())
+                raise RuntimeError("server exited: " + self.log)
             try:
                 urllib.request.urlopen(self.url + "en/", timeout=1)
                 return self

@@ -219,7 +219,8 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
         meta = yaml.safe_load(front_text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        # A mark past the closing '---' means "unfinished"; point at the last field instead.
+        line = min(mark.line + 2, body_line - 2) if mark else 1
         reason = getattr(error, "problem", None) or "cannot be read"
         problems.append(Problem(where, line, f"front matter is not valid YAML: {reason}"))
         return None
@@ -261,6 +262,9 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
         return None
 
     html, stripped = render_markdown(body)
+    if slug == HOME_SLUG:
+        # Authors write every internal link as ../<slug>/; the home page sits one level higher.
+        html = html.replace('href="../', 'href="')
     return Page(
         lang=lang,
         slug=slug,

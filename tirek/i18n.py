@@ -7,6 +7,8 @@ on stale ``.mo`` files.
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -17,6 +19,8 @@ from .content import LANGUAGES
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DEFAULT_LANGUAGE = "ru"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+log = logging.getLogger(__name__)
 
 
 class CatalogError(SystemExit):
@@ -34,15 +38,36 @@ def compile_catalogs(source_dir: Path, build_dir: Path) -> Path:
             with po_path.open("rb") as handle:
                 catalog = read_po(handle, locale=lang, abort_invalid=True)
         except PoFileError as error:
-            raise CatalogError(f"{po_path}: {error}") from None
+            # Babel counts lines from 0 and repeats the number in its message.
+            reason = re.sub(r" on \d+$", "", str(error))
+            raise CatalogError(f"{po_path}:{error.lineno + 1}: cannot be read: {reason}") from None
         except Exception as error:  # babel raises plain errors for some broken files
             raise CatalogError(f"{po_path}:1: cannot be read: {error}") from None
+        _drop_broken_placeholders(catalog, po_path)
         mo_path = target_root / lang / "LC_MESSAGES" / "messages.mo"
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with mo_path.open("wb") as handle:
             # Untranslated strings fall back to English source text; fuzzy ones are not used.
             write_mo(handle, catalog, use_fuzzy=False)
     return target_root
+
+
+def placeholders(text) -> set[str]:
+    strings = [text] if isinstance(text, str) else list(text)
+    return {name for string in strings for name in PLACEHOLDER.findall(string or "")}
+
+
+def _drop_broken_placeholders(catalog, po_path: Path) -> None:
+    """A translation whose placeholders differ from its source would crash the page that uses it.
+
+    Such a translation is left out (the English text shows instead) and named in the log;
+    'flask --app app translations check' fails on it, so it never lands unnoticed.
+    """
+    for message in catalog:
+        if message.id and message.string and placeholders(message.string) - placeholders(message.id):
+            log.warning("%s:%s: translation of %r has placeholders that differ; using the source text",
+                        po_path, message.lineno, message.id)
+            message.string = "" if isinstance(message.id, str) else ("",) * len(message.string)
 
 
 def url_language() -> str:

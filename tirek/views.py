@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template
+from werkzeug.routing import AnyConverter
 
 from .content import LANGUAGES, SLUG_RE
 from .i18n import best_language, url_language
@@ -15,9 +16,11 @@ def site():
     return current_app.extensions["tirek_site"]
 
 
-def check_language(lang: str) -> None:
-    if lang not in LANGUAGES:
-        abort(404)
+class LanguageConverter(AnyConverter):
+    """Matches only the three languages, so /favicon.ico is a plain 404, not a redirect."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, *LANGUAGES)
 
 
 @pages.route("/")
@@ -27,18 +30,16 @@ def choose_language():
     return response
 
 
-@pages.route("/<lang>/")
+@pages.route("/<lang:lang>/")
 def home(lang: str):
-    check_language(lang)
     return render_template(
         "home.html", lang=lang, intro=site().home(lang), topics=site().topics(lang),
         alternates=alternates(lang, None),
     )
 
 
-@pages.route("/<lang>/contacts/")
+@pages.route("/<lang:lang>/contacts/")
 def contacts(lang: str):
-    check_language(lang)
     entries = site().verified_contacts()
     return render_template(
         "contacts.html", lang=lang, alternates=alternates(lang, "contacts"),
@@ -47,9 +48,8 @@ def contacts(lang: str):
     )
 
 
-@pages.route("/<lang>/<slug>/")
+@pages.route("/<lang:lang>/<slug>/")
 def content_page(lang: str, slug: str):
-    check_language(lang)
     page = site().page(lang, slug) if SLUG_RE.match(slug) else None
     if page is None:
         abort(404)

@@ -7,15 +7,16 @@ functions run exactly those commands from the repository root, so
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-import subprocess
-import sys
+import shlex
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from babel.messages.frontend import BaseError, CommandLineInterface, OptionError
 from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
 from .content import LANGUAGES, SOURCE_LANGUAGE, Problem
@@ -39,10 +40,11 @@ def catalog_path(lang: str) -> str:
 
 def pybabel(args: list[str], root: Path) -> None:
     """Run one pybabel command in ``root``, as a translator would type it there (but quiet)."""
-    result = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args],
-                            cwd=root, capture_output=True, text=True)
-    if result.returncode:
-        raise RuntimeError(f"pybabel {' '.join(args)} failed:\n{result.stderr or ''}")
+    with contextlib.chdir(root):
+        try:
+            CommandLineInterface().run(["pybabel", "-q", *args])
+        except (SystemExit, OptionError, BaseError) as error:
+            raise RuntimeError(f"pybabel {shlex.join(args)} failed: {error}") from None
 
 
 # The workflow ------------------------------------------------------------------
@@ -122,7 +124,8 @@ def _read_catalog(root: Path, path: str, lang: str | None, problems: list[Proble
         with (root / path).open("rb") as handle:
             return read_po(handle, locale=lang, abort_invalid=True)
     except PoFileError as error:
-        problems.append(Problem(path, error.lineno + 1, f"cannot be read: {error}"))
+        reason = re.sub(r" on \d+$", "", str(error))  # babel appends a 0-based line number
+        problems.append(Problem(path, error.lineno + 1, f"cannot be read: {reason}"))
     except Exception as error:  # babel raises plain errors for some broken files
         problems.append(Problem(path, 1, f"cannot be read: {error}"))
     return None
@@ -177,8 +180,6 @@ def message_problems(message: Message, lang: str, num_plurals: int) -> list[str]
         problems.append("marked fuzzy: check the translation, then delete the '#, fuzzy' line")
     plural = not isinstance(message.id, str)
     strings = list(message.string) if plural else [message.string]
-    if plural and len(strings) != num_plurals:
-        problems.append(f"needs {num_plurals} plural forms (msgstr[0] to msgstr[{num_plurals - 1}]), has {len(strings)}")
     if not any(strings):
         problems.append("not translated" if lang != SOURCE_LANGUAGE
                         else f"empty: the English catalog repeats the source; {UPDATE_HINT}")

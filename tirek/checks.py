@@ -174,7 +174,8 @@ def stripped_markup(page: Page, lines: list[str]) -> list[Problem]:
         return []
     located = []
     for start, block in _blocks(lines, page.body_line):
-        located.extend((start, removed) for removed in render_markdown(block)[1])
+        for removed in render_markdown(block)[1]:
+            located.append((_line_in_block(block, start, removed), removed))
     problems = []
     for removed in page.stripped:
         match = next((item for item in located if item[1] == removed), None)
@@ -201,6 +202,14 @@ def _blocks(lines: list[str], first: int) -> list[tuple[int, str]]:
             blocks.append((start, "\n".join(current) + "\n"))
             start, current = None, []
     return blocks
+
+
+def _line_in_block(block: str, start: int, removed: str) -> int:
+    """The block's line that causes ``removed`` on its own, else the block's first line."""
+    for offset, line in enumerate(block.splitlines()):
+        if removed in render_markdown(line)[1]:
+            return start + offset
+    return start
 
 
 def _quoted_value_line(lines: list[str], removed: str, default: int) -> int:

@@ -224,7 +224,8 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
         problems.append(Problem(where, line, f"front matter is not valid YAML: {reason}"))
         return None
     except ValueError as error:  # YAML reads 2026-13-01 as a date, then fails to build it
-        problems.append(Problem(where, _impossible_date_line(front_text, 2), f"impossible date ({error}); dates are written YYYY-MM-DD"))
+        problems.append(Problem(where, _impossible_date_line(front_text, 2),
+                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
         return None
     if not isinstance(meta, dict):
         problems.append(Problem(where, 2, "front matter must be 'field: value' lines"))

@@ -78,9 +78,8 @@ def fill_english(path: Path) -> None:
         catalog = read_po(handle, locale=SOURCE_LANGUAGE)
     changed = False
     for message in list(catalog)[1:]:
-        expected = english_string(message, catalog.num_plurals)
         if not _filled(message.string):
-            message.string = expected
+            message.string = english_string(message, catalog.num_plurals)
             changed = True
     if changed:
         with path.open("wb") as handle:

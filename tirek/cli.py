@@ -31,7 +31,11 @@ def content() -> None:
 
 @content.command("check")
 def content_check() -> None:
-    """Report every problem in the content as 'path:line: message'; exit 1 if there is any."""
+    """Report content problems; exit 1 if any.
+
+    One line a problem, 'path:line: message', every problem in one run. Works even
+    when the content is too broken for the app to start.
+    """
     config = load_config()
     problems, blocking = check_content(config["RESOURCES_DIR"], dt.date.today(),
                                        int(config["REVIEW_MAX_AGE_DAYS"]))
@@ -48,7 +52,7 @@ def content_check() -> None:
 @click.option("--lang", "langs", multiple=True, type=click.Choice(tracking.TRANSLATION_LANGUAGES),
               help="Only this language (repeat for more).")
 def content_status(langs: tuple[str, ...]) -> None:
-    """List every page as current, outdated or missing in each language."""
+    """List pages as current, outdated or missing."""
     root = _resources()
     langs = langs or tracking.TRANSLATION_LANGUAGES
     statuses = [s for s in tracking.translation_status(root) if s.lang in (tracking.SOURCE_LANGUAGE, *langs)]
@@ -86,9 +90,9 @@ def content_status(langs: tuple[str, ...]) -> None:
 @click.option("--lang", "langs", multiple=True, type=click.Choice(tracking.TRANSLATION_LANGUAGES),
               help="Only this language (repeat for more); default: every translation of the page.")
 def content_mark_current(slugs: tuple[str, ...], langs: tuple[str, ...]) -> None:
-    """Record that the translations of SLUGS match the English page as it is now.
+    """Mark translations as matching their English page.
 
-    Run it after translating or updating a page, or when an English edit (a typo)
+    Records that the translations of SLUGS match the English page as it is now. Run it after translating or updating a page, or when an English edit (a typo)
     needs no new translation. Only the translation_of line of each file changes.
     """
     root = _resources()
@@ -109,14 +113,18 @@ def content_mark_current(slugs: tuple[str, ...], langs: tuple[str, ...]) -> None
         raise SystemExit(1)
 
 
-@click.group(help="Extract, update and check the interface strings (gettext catalogs).")
+@click.group(help="Update and check the interface strings (gettext catalogs).")
 def translations() -> None:
     pass
 
 
 @translations.command("update")
 def translations_update() -> None:
-    """pybabel extract + update (with the documented flags); fill the English catalog."""
+    """Extract the strings and update the catalogs.
+
+    Runs pybabel extract and pybabel update with the flags in docs/translating.md,
+    then fills the English catalog (msgstr = msgid).
+    """
     changed = catalogs.update(ROOT)
     for path in changed:
         click.echo(f"updated {path}")
@@ -126,7 +134,11 @@ def translations_update() -> None:
 
 @translations.command("check")
 def translations_check() -> None:
-    """Report a stale template and fuzzy, empty or broken translations; exit 1 if there are any."""
+    """Check the template and catalogs; exit 1 if bad.
+
+    Reports a template out of date with the code, and fuzzy, empty or broken
+    translations, one line a problem: 'path:line: message'.
+    """
     problems = catalogs.check(ROOT)
     for problem in problems:
         click.echo(str(problem))

@@ -224,6 +224,10 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
         reason = getattr(error, "problem", None) or "cannot be read"
         problems.append(Problem(where, line, f"front matter is not valid YAML: {reason}"))
         return None
+    except ValueError as error:  # YAML reads 2026-13-01 as a date, then fails to build it
+        problems.append(Problem(where, _impossible_date_line(front_text, 2),
+                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
+        return None
     if not isinstance(meta, dict):
         problems.append(Problem(where, 2, "front matter must be 'field: value' lines"))
         return None
@@ -293,6 +297,17 @@ def _field_lines(front_text: str) -> dict[str, int]:
     return lines
 
 
+def _impossible_date_line(text: str, first: int) -> int:
+    """The line of the first YYYY-MM-DD value that is not a real date."""
+    for number, line in enumerate(text.splitlines(), start=first):
+        for match in re.finditer(r"\b(\d{4})-(\d\d?)-(\d\d?)\b", line):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return number
+    return first
+
+
 def _read_sources(value, report) -> tuple[Source, ...]:
     if value is None:
         return ()
@@ -326,6 +341,10 @@ def _load_contacts(path: Path, root: Path, problems: list[Problem]) -> list[Cont
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or "cannot be read"
         problems.append(Problem(where, mark.line + 1 if mark else 1, f"not valid YAML: {reason}"))
+        return []
+    except ValueError as error:  # an impossible date such as 2026-02-30
+        problems.append(Problem(where, _impossible_date_line(path.read_text(encoding="utf-8"), 1),
+                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
         return []
     if not isinstance(data, list):
         problems.append(Problem(where, 1, "contacts must be a list of entries ('- id: …')"))

@@ -78,9 +78,17 @@ def test_404_speaks_the_language_of_the_url(client):
     assert '<html lang="en">' in html
 
 
-def test_untranslated_page_falls_back_with_a_notice(fixture_client):
-    # The fixture's "safety" page exists only in English.
-    response = fixture_client.get("/kk/safety/")
+def test_untranslated_page_falls_back_with_a_notice(tmp_path):
+    import shutil
+
+    from app import create_app
+    from conftest import FIXTURE_SITE
+
+    shutil.copytree(FIXTURE_SITE, tmp_path / "site")
+    (tmp_path / "site" / "kk" / "safety.md").unlink()
+    (tmp_path / "site" / "ru" / "safety.md").unlink()
+    client = create_app({"TESTING": True, "RESOURCES_DIR": str(tmp_path / "site")}).test_client()
+    response = client.get("/kk/safety/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<html lang="kk">' in html

@@ -266,9 +266,6 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
         return None
 
     html, stripped = render_markdown(body)
-    if slug == HOME_SLUG:
-        # Authors write every internal link as ../<slug>/; the home page sits one level higher.
-        html = html.replace('href="../', 'href="')
     return Page(
         lang=lang,
         slug=slug,

@@ -10,6 +10,7 @@ that tests and CLI commands that never ask for it do not pay for rendering every
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import threading
@@ -80,9 +81,12 @@ def build_precache(app: Flask) -> dict:
 
 def precache(app: Flask) -> dict:
     """The precache manifest, built once per process: the content does not change while it runs."""
+    app = getattr(app, "_get_current_object", lambda: app)()  # current_app works too
     with _lock:
         if "tirek_precache" not in app.extensions:
-            app.extensions["tirek_precache"] = build_precache(app)
+            # Outside the current request's context: inside it, every test-client request would
+            # share one app context, and Flask-Babel's locale cached on g with it.
+            app.extensions["tirek_precache"] = contextvars.Context().run(build_precache, app)
         return app.extensions["tirek_precache"]
 
 

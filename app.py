@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from tirek import assets, i18n, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
+from tirek.offline import offline
 from tirek.urls import template_helpers
 from tirek.views import LanguageConverter, not_found, pages
 
@@ -48,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.quiet_request_logs()
 
     app.register_blueprint(pages)
+    app.register_blueprint(offline)
     app.register_error_handler(404, not_found)
     app.register_error_handler(HTTPException, _plain_http_error)
     app.register_error_handler(Exception, _server_error)

@@ -15,6 +15,14 @@ DEFAULTS = {
     "QUICK_EXIT_URL": "https://www.google.com/",
     # The name in the header and the page titles.
     "SITE_NAME": "Tirek",
+    # The installed app's name under its icon on the home screen and in the app switcher
+    # (manifest.webmanifest). Whoever picks up the phone sees it, so it must not say what the app
+    # is. "Reader" is an ordinary app for reading articles, which is what this is, so the reader
+    # can explain it without lying; unlike the fake calculator, it is not a disguise parents and
+    # police have learnt to look for.
+    "APP_NAME": "Reader",
+    # The same where space is short (under the icon on most launchers); at most 12 characters.
+    "APP_SHORT_NAME": "Reader",
     # Send Strict-Transport-Security (only when the site is served over HTTPS).
     "HSTS": False,
     # An onion address to advertise with the Onion-Location header (empty: none).

@@ -70,6 +70,7 @@ def page_paths(site) -> list[str]:
     for lang in LANGUAGES:
         paths.append(page_path(lang))
         paths.append(page_path(lang, "contacts"))
+        paths.append(page_path(lang, "offline"))
         paths.extend(page_path(lang, slug) for slug in site.slugs)
     return paths
 

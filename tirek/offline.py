@@ -21,7 +21,7 @@ from .assets import STATIC_DIR
 from .content import LANGUAGES
 from .i18n import DEFAULT_LANGUAGE
 from .urls import alternates, relative
-from .views import check_language, data_paths, page_paths, site
+from .views import data_paths, page_paths, site
 
 offline = Blueprint("offline", __name__)
 
@@ -137,9 +137,8 @@ def manifest():
     return no_cache(current_app.response_class(body, mimetype="application/manifest+json"))
 
 
-@offline.route("/<lang>/offline/")
+@offline.route("/<lang:lang>/offline/")
 def offline_page(lang: str):
     """What the service worker shows for a page it has not saved when there is no network."""
-    check_language(lang)
     return render_template("offline.html", lang=lang, topics=site().topics(lang),
                            alternates=alternates(lang, "offline"))

@@ -1,14 +1,16 @@
-"""The reader's pages: language choice, home, content pages, contacts, 404."""
+"""The reader's pages: language choice, home, content pages, contacts, removal, cover, 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
 from .content import LANGUAGES, SLUG_RE
 from .i18n import best_language, url_language
 from .urls import alternates, page_path, relative
 
 pages = Blueprint("pages", __name__)
+COVER_PATH = "/cover/"
+SAFETY_SLUG = "using-this-site-safely"
 
 
 def site():
@@ -32,7 +34,7 @@ def home(lang: str):
     check_language(lang)
     return render_template(
         "home.html", lang=lang, intro=site().home(lang), topics=site().topics(lang),
-        alternates=alternates(lang, None),
+        alternates=alternates(lang, None), safety_page=site().page(lang, SAFETY_SLUG),
     )
 
 
@@ -45,6 +47,26 @@ def contacts(lang: str):
         emergency=[c for c in entries if c.category == "emergency"],
         organisations=[c for c in entries if c.category == "organisation"],
     )
+
+
+@pages.route("/<lang>/remove/", methods=["GET", "POST"])
+def remove(lang: str):
+    """Explain what removal does and ask to confirm; the POST wipes this site's data and leaves."""
+    check_language(lang)
+    if request.method == "GET":
+        return render_template("remove.html", lang=lang, alternates=alternates(lang, "remove"),
+                               safety_page=site().page(lang, SAFETY_SLUG))
+    response = make_response(render_template("removed.html", lang=lang))
+    # The browser deletes this origin's caches, service workers and storage on receipt.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@pages.route(COVER_PATH)
+def cover():
+    """The neutral page the quick exit shows offline or in the installed app: nothing about us."""
+    return render_template("cover.html")
 
 
 @pages.route("/<lang>/<slug>/")
@@ -70,7 +92,9 @@ def page_paths(site) -> list[str]:
     for lang in LANGUAGES:
         paths.append(page_path(lang))
         paths.append(page_path(lang, "contacts"))
+        paths.append(page_path(lang, "remove"))
         paths.extend(page_path(lang, slug) for slug in site.slugs)
+    paths.append(COVER_PATH)
     return paths
 
 

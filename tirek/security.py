@@ -25,12 +25,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # Every powerful feature is off: the pages only show text and links.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()" for feature in (
-        "accelerometer", "attribution-reporting", "autoplay", "bluetooth", "browsing-topics",
-        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
-        "idle-detection", "join-ad-interest-group", "local-fonts", "magnetometer", "microphone",
-        "midi", "otp-credentials", "payment", "publickey-credentials-create",
-        "publickey-credentials-get", "run-ad-auction", "screen-wake-lock", "serial", "usb",
-        "xr-spatial-tracking",
+        "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read",
+        "display-capture", "encrypted-media", "gamepad", "geolocation", "gyroscope", "hid",
+        "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials",
+        "payment", "publickey-credentials-create", "publickey-credentials-get", "screen-wake-lock",
+        "serial", "usb", "xr-spatial-tracking",
     )
 )
 

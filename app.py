@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
     add_static_headers = security.install(app)
     assets.wrap_with_whitenoise(app, build_dir, add_static_headers)
+    security.guard_every_response(app)
     security.quiet_request_logs()
 
     app.register_blueprint(pages)

@@ -22,10 +22,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# Every powerful feature is off: the pages only show text and links.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()" for feature in (
-        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
-        "microphone", "payment", "usb",
+        "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read",
+        "display-capture", "encrypted-media", "gamepad", "geolocation", "gyroscope", "hid",
+        "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials",
+        "payment", "publickey-credentials-create", "publickey-credentials-get", "screen-wake-lock",
+        "serial", "usb", "xr-spatial-tracking",
     )
 )
 
@@ -39,6 +43,8 @@ def security_headers(config) -> dict[str, str]:
         "Permissions-Policy": PERMISSIONS_POLICY,
         "Cross-Origin-Opener-Policy": "same-origin",
         "Cross-Origin-Resource-Policy": "same-origin",
+        # Links to other sites (sources, the exit) must not be looked up before anyone taps them.
+        "X-DNS-Prefetch-Control": "off",
     }
     if config.get("HSTS"):
         headers["Strict-Transport-Security"] = "max-age=31536000"
@@ -65,6 +71,30 @@ def install(app) -> callable:
             static_headers[name] = value
 
     return add_static_headers
+
+
+def guard_every_response(app) -> None:
+    """Wrap the whole WSGI app, so the headers are on every response and no cookie gets out.
+
+    Flask's after_request and WhiteNoise's add_headers cover nearly everything; this catches
+    the rest (WhiteNoise's own 304 and 405 answers, anything added later).
+    """
+    app.wsgi_app = _HeadersOnEveryResponse(app.wsgi_app, security_headers(app.config))
+
+
+class _HeadersOnEveryResponse:
+    def __init__(self, wsgi_app, headers: dict[str, str]):
+        self.wsgi_app = wsgi_app
+        self.headers = headers
+
+    def __call__(self, environ, start_response):
+        def start(status, response_headers, exc_info=None):
+            present = {name.lower() for name, _ in response_headers}
+            kept = [(n, v) for n, v in response_headers if n.lower() != "set-cookie"]
+            added = [(n, v) for n, v in self.headers.items() if n.lower() not in present]
+            return start_response(status, kept + added, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 class DropClientAddresses(logging.Filter):

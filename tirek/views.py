@@ -1,8 +1,8 @@
-"""The reader's pages: language choice, home, content pages, contacts, 404."""
+"""The reader's pages: language choice, home, content pages, contacts, removal, cover, 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 from werkzeug.routing import AnyConverter
 
 from .content import LANGUAGES, SLUG_RE
@@ -10,6 +10,8 @@ from .i18n import best_language, url_language
 from .urls import alternates, page_path, relative
 
 pages = Blueprint("pages", __name__)
+COVER_PATH = "/cover/"
+SAFETY_SLUG = "using-this-site-safely"
 
 
 def site():
@@ -34,7 +36,7 @@ def choose_language():
 def home(lang: str):
     return render_template(
         "home.html", lang=lang, intro=site().home(lang), topics=site().topics(lang),
-        alternates=alternates(lang, None),
+        alternates=alternates(lang, None), safety_page=site().page(lang, SAFETY_SLUG),
     )
 
 
@@ -46,6 +48,25 @@ def contacts(lang: str):
         emergency=[c for c in entries if c.category == "emergency"],
         organisations=[c for c in entries if c.category == "organisation"],
     )
+
+
+@pages.route("/<lang:lang>/remove/", methods=["GET", "POST"])
+def remove(lang: str):
+    """Explain what removal does and ask to confirm; the POST wipes this site's data and leaves."""
+    if request.method == "GET":
+        return render_template("remove.html", lang=lang, alternates=alternates(lang, "remove"),
+                               safety_page=site().page(lang, SAFETY_SLUG))
+    response = make_response(render_template("removed.html", lang=lang))
+    # The browser deletes this origin's caches, service workers and storage on receipt.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@pages.route(COVER_PATH)
+def cover():
+    """The neutral page the quick exit shows offline or in the installed app: nothing about us."""
+    return render_template("cover.html")
 
 
 @pages.route("/<lang:lang>/<slug>/")
@@ -71,7 +92,9 @@ def page_paths(site) -> list[str]:
         paths.append(page_path(lang))
         paths.append(page_path(lang, "contacts"))
         paths.append(page_path(lang, "offline"))
+        paths.append(page_path(lang, "remove"))
         paths.extend(page_path(lang, slug) for slug in site.slugs)
+    paths.append(COVER_PATH)
     return paths
 
 

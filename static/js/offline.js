@@ -34,7 +34,8 @@
   var reloading = false;
 
   workers.addEventListener('controllerchange', function () {
-    if (hadController && !reloading) {
+    // A null controller means the worker was removed (e.g. "Remove from this device"): no reload.
+    if (hadController && workers.controller && !reloading) {
       reloading = true;
       window.location.reload();
     }

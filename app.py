@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from tirek import assets, i18n, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
+from tirek.search_index import build_indexes
 from tirek.urls import template_helpers
 from tirek.views import not_found, pages
 
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(template_helpers(), format_date=format_date, config=app.config)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.extensions["tirek_search"] = build_indexes(app, site)
     return app
 
 

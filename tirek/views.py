@@ -1,11 +1,13 @@
-"""The reader's pages: language choice, home, content pages, contacts, 404."""
+"""The reader's pages: language choice, home, content pages, contacts, search, 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 
+from . import search as matching
 from .content import LANGUAGES, SLUG_RE
 from .i18n import best_language, url_language
+from .search_index import index_path, search_path
 from .urls import alternates, page_path, relative
 
 pages = Blueprint("pages", __name__)
@@ -47,6 +49,33 @@ def contacts(lang: str):
     )
 
 
+@pages.route("/<lang>/search/")
+def search(lang: str):
+    check_language(lang)
+    query = request.args.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
+    # A query without a word of two letters or more lists the topics, as an empty one does.
+    found = matching.search(search_index(lang).data, query) if matching.query_words(query) else None
+    return render_template(
+        "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
+        topics=site().topics(lang),
+    )
+
+
+@pages.route("/<lang>/search/index.json")
+def search_index_file(lang: str):
+    check_language(lang)
+    index = search_index(lang)
+    response = current_app.response_class(index.payload, mimetype="application/json")
+    response.set_etag(index.etag)
+    # Revalidated on every use; offline, the service worker's copy answers.
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def search_index(lang: str):
+    return current_app.extensions["tirek_search"][lang]
+
+
 @pages.route("/<lang>/<slug>/")
 def content_page(lang: str, slug: str):
     check_language(lang)
@@ -70,10 +99,11 @@ def page_paths(site) -> list[str]:
     for lang in LANGUAGES:
         paths.append(page_path(lang))
         paths.append(page_path(lang, "contacts"))
+        paths.append(search_path(lang))
         paths.extend(page_path(lang, slug) for slug in site.slugs)
     return paths
 
 
 def data_paths(site) -> list[str]:
     """Non-HTML files the pages need offline (e.g. search indexes), as absolute paths."""
-    return []
+    return [index_path(lang) for lang in LANGUAGES]

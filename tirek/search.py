@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 INDEX_VERSION = 1
 MAX_QUERY_CHARS = 200
@@ -30,8 +31,8 @@ MAX_QUERY_TOKENS = 10
 MIN_TOKEN_LENGTH = 2
 MAX_RESULTS = 20
 # Snippets are counted in words, so that both implementations cut at the same place.
-SNIPPET_WORDS_BEFORE = 8
-SNIPPET_WORDS = 30
+SNIPPET_WORDS_BEFORE = 6
+SNIPPET_WORDS = 24
 
 TITLE, SUMMARY, BODY = 3, 2, 1
 EXACT, PREFIX, STEM, TYPO = 4, 3, 2, 1
@@ -57,19 +58,27 @@ LOOKALIKES = {"a": "а", "c": "с", "e": "е", "h": "һ", "i": "і", "k": "к", 
               "p": "р", "x": "х", "y": "у"}
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN_LOOKALIKE = re.compile(r"[acehikopxy]")
+_FOLD = str.maketrans(FOLD_EXTRA)
+_LOOKALIKES = str.maketrans(LOOKALIKES)
 
 
 def normalize_word(word: str) -> str:
     """Case-fold a word, «ё» to «е», Latin lookalikes in a Cyrillic word to Cyrillic."""
-    folded = "".join(FOLD_EXTRA.get(char, char) for char in word.lower())
+    folded = word.lower().translate(_FOLD)
     if CYRILLIC.search(folded) and LATIN_LOOKALIKE.search(folded):
-        folded = "".join(LOOKALIKES.get(char, char) for char in folded)
+        folded = folded.translate(_LOOKALIKES)
     return folded
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalized word) for every word in NFC text."""
     return [(m.start(), m.end(), normalize_word(m.group())) for m in TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=256)
+def _page_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The words of a page's text, kept: the index does not change while the app runs."""
+    return tuple(tokens(text))
 
 
 def query_words(query: str) -> list[str]:
@@ -105,30 +114,38 @@ def one_edit_prefix(t: str, w: str, p: int) -> bool:
 
 
 def quality(q: str, w: str) -> int:
-    p = common_prefix(q, w)
-    if p == len(q):
-        return EXACT if len(w) == p else PREFIX
+    if w.startswith(q):
+        return EXACT if len(w) == len(q) else PREFIX
     if len(q) < 5:
         return 0
-    if p >= max(4, len(q) - 3):
+    if w.startswith(q[:max(4, len(q) - 3)]):
         return STEM
-    if one_edit_prefix(q, w, p):
+    if one_edit_prefix(q, w, common_prefix(q, w)):
         return TYPO
     return 0
 
 
-def word_matches(words: list[str], w: str) -> bool:
-    return any(quality(q, w) for q in words)
+def matcher(words: list[str]):
+    """w -> does it match any of the query words? (remembered: texts repeat their words)"""
+    memo: dict[str, bool] = {}
+
+    def matches(w: str) -> bool:
+        hit = memo.get(w)
+        if hit is None:
+            hit = memo[w] = any(quality(q, w) for q in words)
+        return hit
+
+    return matches
 
 
 def search(index: dict, query: str) -> dict:
     """{"total": number of matching pages, "results": the best MAX_RESULTS, rendered as segments}."""
     words = query_words(query)
     ranked = rank(index, words)
-    docs = index["docs"]
+    docs, matches = index["docs"], matcher(words)
     return {
         "total": len(ranked),
-        "results": [result(docs[d], words) for d in ranked[:MAX_RESULTS]],
+        "results": [result(docs[d], matches) for d in ranked[:MAX_RESULTS]],
     }
 
 
@@ -156,23 +173,24 @@ def rank(index: dict, words: list[str]) -> list[int]:
     return sorted(total, key=lambda doc: (-total[doc], doc))
 
 
-def result(doc: list, words: list[str]) -> dict:
+def result(doc: list, matches) -> dict:
     url, title, summary, text, lang = doc
-    return {"url": url, "lang": lang, "title": marked(title, words), "snippet": snippet(summary, text, words)}
+    return {"url": url, "lang": lang, "title": marked(title, matches),
+            "snippet": snippet(summary, text, matches)}
 
 
-def marked(text: str, words: list[str]) -> list[list]:
+def marked(text: str, matches) -> list[list]:
     """The whole text as [[piece, is_match], …]."""
-    return _segments(text, tokens(text), 0, None, words)
+    return _segments(text, _page_tokens(text), 0, None, matches)
 
 
-def snippet(summary: str, text: str, words: list[str]) -> list[list]:
+def snippet(summary: str, text: str, matches) -> list[list]:
     """The summary when it matches, else a window of the body around the first match."""
-    summary_tokens = tokens(summary)
-    if any(word_matches(words, w) for _, _, w in summary_tokens):
-        return _segments(summary, summary_tokens, 0, None, words)
-    body = tokens(text)
-    first = next((i for i, (_, _, w) in enumerate(body) if word_matches(words, w)), None)
+    summary_tokens = _page_tokens(summary)
+    if any(matches(w) for _, _, w in summary_tokens):
+        return _segments(summary, summary_tokens, 0, None, matches)
+    body = _page_tokens(text)
+    first = next((i for i, (_, _, w) in enumerate(body) if matches(w)), None)
     if first is None:
         if summary:
             return [[summary, False]]
@@ -180,7 +198,7 @@ def snippet(summary: str, text: str, words: list[str]) -> list[list]:
     start = max(0, first - SNIPPET_WORDS_BEFORE)
     end = min(len(body), start + SNIPPET_WORDS)
     segments = _segments(text, body[start:end], 0 if start == 0 else body[start][0],
-                         None if end == len(body) else body[end - 1][1], words)
+                         None if end == len(body) else body[end - 1][1], matches)
     if start > 0:
         segments.insert(0, ["… ", False])
     if end < len(body):
@@ -188,11 +206,11 @@ def snippet(summary: str, text: str, words: list[str]) -> list[list]:
     return _merge(segments)
 
 
-def _segments(text: str, spans, begin: int, finish: int | None, words: list[str]) -> list[list]:
+def _segments(text: str, spans, begin: int, finish: int | None, matches) -> list[list]:
     finish = len(text) if finish is None else finish
     segments, at = [], begin
     for start, end, w in spans:
-        if word_matches(words, w):
+        if matches(w):
             segments.append([text[at:start], False])
             segments.append([text[start:end], True])
             at = end

@@ -13,8 +13,8 @@
   var MAX_QUERY_TOKENS = 10;
   var MIN_TOKEN_LENGTH = 2;
   var MAX_RESULTS = 20;
-  var SNIPPET_WORDS_BEFORE = 8;
-  var SNIPPET_WORDS = 30;
+  var SNIPPET_WORDS_BEFORE = 6;
+  var SNIPPET_WORDS = 24;
   var EXACT = 4, PREFIX = 3, STEM = 2, TYPO = 1;
 
   var TOKEN = /[\p{L}\p{N}]+/gu;
@@ -88,11 +88,29 @@
     return 0;
   }
 
-  function wordMatches(words, w) {
-    for (var i = 0; i < words.length; i++) {
-      if (quality(words[i], w)) { return true; }
+  /* w -> does it match any of the query words? (remembered: texts repeat their words) */
+  function matcher(words) {
+    var memo = new Map();
+    return function (w) {
+      var hit = memo.get(w);
+      if (hit === undefined) {
+        hit = words.some(function (q) { return quality(q, w) > 0; });
+        memo.set(w, hit);
+      }
+      return hit;
+    };
+  }
+
+  /* The words of a page's text, kept for the next keystroke (a few pages only: phones are small). */
+  var pageTokens = new Map();
+  function cachedTokens(text) {
+    var found = pageTokens.get(text);
+    if (!found) {
+      if (pageTokens.size >= 64) { pageTokens.clear(); }
+      found = tokens(text);
+      pageTokens.set(text, found);
     }
-    return false;
+    return found;
   }
 
   function rank(index, words) {
@@ -129,29 +147,30 @@
   function search(index, query) {
     var words = queryWords(query);
     var ranked = rank(index, words);
+    var matches = matcher(words);
     return {
       total: ranked.length,
-      results: ranked.slice(0, MAX_RESULTS).map(function (d) { return result(index.docs[d], words); })
+      results: ranked.slice(0, MAX_RESULTS).map(function (d) { return result(index.docs[d], matches); })
     };
   }
 
-  function result(doc, words) {
-    return { url: doc[0], lang: doc[4], title: marked(doc[1], words), snippet: snippet(doc[2], doc[3], words) };
+  function result(doc, matches) {
+    return { url: doc[0], lang: doc[4], title: marked(doc[1], matches), snippet: snippet(doc[2], doc[3], matches) };
   }
 
-  function marked(text, words) {
-    return segments(text, tokens(text), 0, null, words);
+  function marked(text, matches) {
+    return segments(text, cachedTokens(text), 0, null, matches);
   }
 
-  function snippet(summary, text, words) {
-    var summaryTokens = tokens(summary);
-    if (summaryTokens.some(function (t) { return wordMatches(words, t[2]); })) {
-      return segments(summary, summaryTokens, 0, null, words);
+  function snippet(summary, text, matches) {
+    var summaryTokens = cachedTokens(summary);
+    if (summaryTokens.some(function (t) { return matches(t[2]); })) {
+      return segments(summary, summaryTokens, 0, null, matches);
     }
-    var body = tokens(text);
+    var body = cachedTokens(text);
     var first = -1;
     for (var i = 0; i < body.length; i++) {
-      if (wordMatches(words, body[i][2])) { first = i; break; }
+      if (matches(body[i][2])) { first = i; break; }
     }
     if (first === -1) {
       if (summary) { return [[summary, false]]; }
@@ -160,17 +179,17 @@
     var start = Math.max(0, first - SNIPPET_WORDS_BEFORE);
     var end = Math.min(body.length, start + SNIPPET_WORDS);
     var pieces = segments(text, body.slice(start, end), start === 0 ? 0 : body[start][0],
-      end === body.length ? null : body[end - 1][1], words);
+      end === body.length ? null : body[end - 1][1], matches);
     if (start > 0) { pieces.unshift(["… ", false]); }
     if (end < body.length) { pieces.push([" …", false]); }
     return merge(pieces);
   }
 
-  function segments(text, spans, begin, finish, words) {
+  function segments(text, spans, begin, finish, matches) {
     if (finish === null) { finish = text.length; }
     var pieces = [], at = begin;
     spans.forEach(function (span) {
-      if (wordMatches(words, span[2])) {
+      if (matches(span[2])) {
         pieces.push([text.slice(at, span[0]), false]);
         pieces.push([text.slice(span[0], span[1]), true]);
         at = span[1];

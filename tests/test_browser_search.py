@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 import urllib.request
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from app import create_app
 from conftest import FIXTURE_SITE, LANGS, LiveServer, free_port
 from tirek import search
 
@@ -81,6 +83,38 @@ def test_browser_and_server_agree_on_the_content(page, live_server, lang):
     terms = index["terms"][:: max(1, len(index["terms"]) // 60)]
     queries = [v for term in terms for v in variants(term)] + [" ".join(terms[:3])]
     assert js_search(page, queries) == [search.search(index, q) for q in queries]
+
+
+def test_browser_and_server_agree_on_long_pages(page, tmp_path):
+    """Snippet windows at the start, the middle and the end of long pages, and none at all."""
+    shutil.copytree(FIXTURE_SITE, tmp_path / "site")
+    filler = " ".join(f"слово{i} word{i} сөз{i}." for i in range(120))
+    bodies = {
+        "start": f"Ёлка и полиция. {filler}",
+        "middle": f"{filler} Адвокат ұстаған кезде, бiлiм. {filler}",
+        "end": f"{filler} Последнее: protocol ПРОТОКОЛ 112",
+        "title-only": filler,
+    }
+    for slug, body in bodies.items():
+        (tmp_path / "site" / "ru" / f"{slug}.md").write_text(
+            f"---\ntitle: Заголовок {slug} протокол\nsummary: Кратко.\nupdated: 2026-11-01\n---\n{body}\n",
+            encoding="utf-8")
+    app = create_app({"TESTING": True, "RESOURCES_DIR": str(tmp_path / "site")})
+    index = app.extensions["tirek_search"]["ru"].data
+    queries = ["елка", "полицией", "адвокатом", "ұстау", "білім", "протоколы", "112", "заголовок",
+               "start", "слово1", "word11", "сөз119", "слово", "кратко", "Протокол полиция"]
+    page.goto("about:blank")
+    page.add_script_tag(path=str(SEARCH_JS))
+    expected = [search.search(index, q) for q in queries]
+    assert page.evaluate("([index, queries]) => queries.map(q => TirekSearch.search(index, q))",
+                         [index, queries]) == expected
+    def snippets(found):
+        return {r["url"]: "".join(piece for piece, _ in r["snippet"]) for r in found["results"]}
+
+    lawyer, protocol = snippets(expected[2]), snippets(expected[5])
+    assert lawyer["../middle/"].startswith("… слово") and lawyer["../middle/"].endswith(" …")
+    assert protocol["../end/"].startswith("… ") and protocol["../end/"].endswith("ПРОТОКОЛ 112")
+    assert protocol["../title-only/"] == "Кратко."
 
 
 def test_browser_and_server_read_every_letter_alike(page):

@@ -101,18 +101,6 @@
     };
   }
 
-  /* The words of a page's text, kept for the next keystroke (a few pages only: phones are small). */
-  var pageTokens = new Map();
-  function cachedTokens(text) {
-    var found = pageTokens.get(text);
-    if (!found) {
-      if (pageTokens.size >= 64) { pageTokens.clear(); }
-      found = tokens(text);
-      pageTokens.set(text, found);
-    }
-    return found;
-  }
-
   function rank(index, words) {
     var terms = index.terms, postings = index.postings;
     var total = null;
@@ -159,29 +147,46 @@
   }
 
   function marked(text, matches) {
-    return segments(text, cachedTokens(text), 0, null, matches);
+    return segments(text, tokens(text), 0, null, matches);
   }
 
   function snippet(summary, text, matches) {
-    var summaryTokens = cachedTokens(summary);
+    var summaryTokens = tokens(summary);
     if (summaryTokens.some(function (t) { return matches(t[2]); })) {
       return segments(summary, summaryTokens, 0, null, matches);
     }
-    var body = cachedTokens(text);
-    var first = -1;
-    for (var i = 0; i < body.length; i++) {
-      if (matches(body[i][2])) { first = i; break; }
+    // Reads the body only as far as the snippet needs: the same window as search.py's, sooner.
+    var scan = new RegExp(TOKEN.source, "gu");
+    var head = [], recent = [], found = null, seen = 0, more = false, match;
+    while ((match = scan.exec(text)) !== null) {
+      var token = [match.index, match.index + match[0].length, normalizeWord(match[0])];
+      if (found === null) {
+        if (head.length <= SNIPPET_WORDS) { head.push(token); }
+        if (matches(token[2])) {
+          found = recent.concat([token]);
+        } else {
+          recent.push(token);
+          if (recent.length > SNIPPET_WORDS_BEFORE) { recent.shift(); }
+        }
+        seen++;
+      } else if (found.length < SNIPPET_WORDS) {
+        found.push(token);
+      } else {
+        more = true;
+        break;
+      }
     }
-    if (first === -1) {
+    var start = seen - recent.length - 1;  // index of the window's first word, when found
+    if (found === null) {
       if (summary) { return [[summary, false]]; }
-      first = 0;
+      found = head.slice(0, SNIPPET_WORDS);
+      more = head.length > SNIPPET_WORDS;
+      start = 0;
     }
-    var start = Math.max(0, first - SNIPPET_WORDS_BEFORE);
-    var end = Math.min(body.length, start + SNIPPET_WORDS);
-    var pieces = segments(text, body.slice(start, end), start === 0 ? 0 : body[start][0],
-      end === body.length ? null : body[end - 1][1], matches);
+    var pieces = segments(text, found, start === 0 ? 0 : found[0][0],
+      more ? found[found.length - 1][1] : null, matches);
     if (start > 0) { pieces.unshift(["… ", false]); }
-    if (end < body.length) { pieces.push([" …", false]); }
+    if (more) { pieces.push([" …", false]); }
     return merge(pieces);
   }
 
@@ -281,6 +286,9 @@
       .then(function (data) {
         if (data.version !== INDEX_VERSION) { throw new Error("search index: unknown version"); }
         index = data;
+        // One search while the reader reads the page, so the first keystroke does not pay
+        // for compiling the word pattern and warming the engine.
+        if (index.docs.length) { search(index, index.docs[0][1]); }
         if (!input.value) {
           input.value = new URLSearchParams(window.location.search).get("q") || "";
         }

@@ -13,7 +13,6 @@ the content under 100 KB gzipped. Exit status 1 when a budget is missed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil

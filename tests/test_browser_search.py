@@ -214,6 +214,14 @@ def test_a_static_copy_answers_a_query_from_the_home_page(page, fixture_server):
     expect(page.locator(".results a").first).to_have_attribute("href", "../detention/")
 
 
+def test_results_link_to_index_html_in_a_copy_for_file_urls(page, live_server_factory):
+    server = live_server_factory(TIREK_RESOURCES_DIR=str(FIXTURE_SITE), TIREK_LINK_INDEX_FILES="true")
+    page.goto(server.url + "en/search/")
+    page.wait_for_selector("form[data-search-ready]", state="attached")
+    page.locator("input[name=q]").fill("passcode")
+    expect(page.locator(".results a").first).to_have_attribute("href", "../phone-safety/index.html")
+
+
 # Without JavaScript
 
 @pytest.fixture

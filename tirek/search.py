@@ -2,10 +2,15 @@
 
 The server answers ``/<lang>/search/?q=…`` with this module; the browser answers
 as the reader types with search.js, from the same index file. Both must give the
-same results for the same query (tests/test_search_twins.py and the browser
-test compare them), so change one only together with the other.
+same results for the same query: tests/test_browser_search.py runs both on the
+shared table in tests/search_cases.json and on many more queries, so change one
+only together with the other.
 
-How a query token ``q`` matches an indexed word ``w`` (both normalized):
+Words are runs of letters and digits, case-folded (full Unicode folding), with
+«ё» read as «е» and Latin lookalikes in a Cyrillic word read as Cyrillic; the
+Kazakh letters stay distinct (ә is not а, ү is not у).
+
+How a query word ``q`` matches an indexed word ``w``:
   exact   w == q                                               quality 4
   prefix  w starts with q (the reader is still typing)         quality 3
   stem    q has 5+ letters and q and w share their first
@@ -14,9 +19,9 @@ How a query token ``q`` matches an indexed word ``w`` (both normalized):
   typo    q has 5+ letters and is one edit (a wrong, missing,
           extra or swapped letter) from the start of w        quality 1
 No stemmer exists for Kazakh, so a shared prefix stands in for one.
-A page's score for a token is the best quality times the weight of the field
-the word is in (title 3, summary or heading 2, body 1); a page must match
-every query token that matches anything at all; pages rank by the sum.
+A page's score for a query word is the best quality times the weight of the field
+the word is in (title 3, summary or heading 2, body 1); a page must match every
+query word that matches anything at all; pages rank by the sum, then topic order.
 """
 
 from __future__ import annotations

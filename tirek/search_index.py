@@ -4,7 +4,9 @@ One JSON file per language, served at ``/<lang>/search/index.json`` and
 precached for offline use. It holds what both search implementations need:
 
     {"version": 1, "lang": "ru",
-     "docs": [[url, title, summary, text, lang], …],     # in topic order; urls relative to the search page
+     "docs": [[url, title, summary, text, lang], …],     # in topic order; url relative to the search page
+                                                          # ("../police/"; search.js adds index.html in a
+                                                          # copy whose links need it)
      "terms": ["адвокат", …],                             # every normalized word, sorted
      "postings": [[doc * 4 + field weight, …], …]}        # for each term: the pages and its best field
 """
@@ -24,7 +26,7 @@ from flask_babel import gettext
 
 from .content import LANGUAGES, Site
 from .search import BODY, INDEX_VERSION, SUMMARY, TITLE, tokens
-from .urls import page_path, relative
+from .urls import page_path
 
 BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "td", "th", "tr", "blockquote", "pre", "br", "hr",
                     "ul", "ol", "table"})
@@ -51,7 +53,7 @@ def index_path(lang: str) -> str:
 
 
 def build_indexes(app: Flask, site: Site) -> dict[str, SearchIndex]:
-    """Each language's index; URLs and the contacts page title as that language's search page sees them."""
+    """Each language's index, with the contacts page's title in that language."""
     indexes = {}
     for lang in LANGUAGES:
         with app.test_request_context(search_path(lang)):
@@ -60,11 +62,11 @@ def build_indexes(app: Flask, site: Site) -> dict[str, SearchIndex]:
 
 
 def build_index(site: Site, lang: str) -> dict:
-    """Needs a request context for ``lang``'s search page (for relative URLs and translations)."""
+    """Needs a request context for ``lang`` (for the translated title of the contacts page)."""
     docs, fields = [], []
     for page in site.topics(lang):
         text, headings = html_to_text(page.html)
-        docs.append([relative(page_path(lang, page.slug)), clean(page.title), clean(page.summary),
+        docs.append([f"../{page.slug}/", clean(page.title), clean(page.summary),
                      text, page.lang])
         fields.append(((page.title, TITLE), (page.summary, SUMMARY), (headings, SUMMARY), (text, BODY)))
     contacts_text = " · ".join(
@@ -72,7 +74,7 @@ def build_index(site: Site, lang: str) -> dict:
         for c in site.verified_contacts()
     )
     contacts_title = gettext("Emergency contacts")
-    docs.append([relative(page_path(lang, "contacts")), contacts_title, "", contacts_text, lang])
+    docs.append(["../contacts/", contacts_title, "", contacts_text, lang])
     fields.append(((contacts_title, TITLE), (contacts_text, BODY)))
 
     best: dict[str, dict[int, int]] = {}

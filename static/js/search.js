@@ -235,10 +235,10 @@
     });
   }
 
-  function resultItem(found, lang) {
+  function resultItem(found, lang, suffix) {
     var item = document.createElement("li");
     var link = document.createElement("a");
-    link.setAttribute("href", found.url);
+    link.setAttribute("href", found.url + suffix);
     if (found.lang !== lang) { link.setAttribute("lang", found.lang); }
     var title = document.createElement("span");
     title.className = "result-title";
@@ -261,13 +261,15 @@
     var status = region.querySelector(".search-status");
     var list = region.querySelector(".results");
     var lang = document.documentElement.lang;
+    // A static copy for file:// links to folder/index.html; the form's own address shows which.
+    var suffix = /index\.html$/.test(form.getAttribute("action")) ? "index.html" : "";
     var index = null;
 
     function show(query) {
       var found = queryWords(query).length ? search(index, query) : null;
       list.textContent = "";
       if (found) {
-        found.results.forEach(function (r) { list.appendChild(resultItem(r, lang)); });
+        found.results.forEach(function (r) { list.appendChild(resultItem(r, lang, suffix)); });
         status.textContent = found.total
           ? region.getAttribute("data-found").replace("{count}", String(found.total))
           : region.getAttribute("data-none").replace("{query}", query.trim());

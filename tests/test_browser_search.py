@@ -163,6 +163,8 @@ def test_nothing_found_offers_the_topics_and_contacts(page, fixture_server):
     expect(help_block.locator('a[href="../"]')).to_be_visible()
     expect(help_block.locator('a[href="../contacts/"]')).to_be_visible()
     expect(page.locator(".results li")).to_have_count(0)
+    page.locator("input[name=q]").fill("$& zzyzx")  # a replacement pattern stays text
+    expect(page.locator(".search-status")).to_have_text("По запросу «$& zzyzx» ничего не найдено.")
     page.locator("input[name=q]").fill("")
     expect(page.locator("[data-search-topics]")).to_be_visible()
     expect(help_block).to_be_hidden()

@@ -272,7 +272,7 @@
         found.results.forEach(function (r) { list.appendChild(resultItem(r, lang, suffix)); });
         status.textContent = found.total
           ? region.getAttribute("data-found").replace("{count}", String(found.total))
-          : region.getAttribute("data-none").replace("{query}", query.trim());
+          : region.getAttribute("data-none").replace("{query}", function () { return query.trim(); });
       } else {
         status.textContent = "";
       }

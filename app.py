@@ -19,6 +19,7 @@ from tirek import assets, i18n, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.offline import offline
+from tirek.search_index import build_indexes
 from tirek.urls import template_helpers
 from tirek.views import LanguageConverter, not_found, pages
 
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(template_helpers(), format_date=format_date, config=app.config)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.extensions["tirek_search"] = build_indexes(app, site)
     return app
 
 

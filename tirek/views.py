@@ -1,12 +1,14 @@
-"""The reader's pages: language choice, home, content pages, contacts, removal, cover, 404."""
+"""The reader's pages: language choice, home, content pages, contacts, search, removal, cover, 404."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 from werkzeug.routing import AnyConverter
 
+from . import search as matching
 from .content import LANGUAGES, SLUG_RE
 from .i18n import best_language, url_language
+from .search_index import index_path, search_path
 from .urls import alternates, page_path, relative
 
 pages = Blueprint("pages", __name__)
@@ -69,6 +71,31 @@ def cover():
     return render_template("cover.html")
 
 
+@pages.route("/<lang:lang>/search/")
+def search(lang: str):
+    query = request.args.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
+    # A query without a word of two letters or more lists the topics, as an empty one does.
+    found = matching.search(search_index(lang).data, query) if matching.query_words(query) else None
+    return render_template(
+        "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
+        topics=site().topics(lang),
+    )
+
+
+@pages.route("/<lang:lang>/search/index.json")
+def search_index_file(lang: str):
+    index = search_index(lang)
+    response = current_app.response_class(index.payload, mimetype="application/json")
+    response.set_etag(index.etag)
+    # Revalidated on every use; offline, the service worker's copy answers.
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def search_index(lang: str):
+    return current_app.extensions["tirek_search"][lang]
+
+
 @pages.route("/<lang:lang>/<slug>/")
 def content_page(lang: str, slug: str):
     page = site().page(lang, slug) if SLUG_RE.match(slug) else None
@@ -93,6 +120,7 @@ def page_paths(site) -> list[str]:
         paths.append(page_path(lang, "contacts"))
         paths.append(page_path(lang, "offline"))
         paths.append(page_path(lang, "remove"))
+        paths.append(search_path(lang))
         paths.extend(page_path(lang, slug) for slug in site.slugs)
     paths.append(COVER_PATH)
     return paths
@@ -100,4 +128,4 @@ def page_paths(site) -> list[str]:
 
 def data_paths(site) -> list[str]:
     """Non-HTML files the pages need offline (e.g. search indexes), as absolute paths."""
-    return []
+    return [index_path(lang) for lang in LANGUAGES]

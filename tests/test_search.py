@@ -213,8 +213,17 @@ def test_search_page_answers_a_query(fixture_client):
     assert re.search(r'<div class="search-help"[^>]*hidden>', html)
 
 
-def test_search_page_result_in_another_language_says_so(fixture_client):
-    html = fixture_client.get("/kk/search/?q=plan").get_data(as_text=True)
+def test_search_page_result_in_another_language_says_so(tmp_path):
+    import shutil
+
+    from app import create_app
+    from conftest import FIXTURE_SITE
+
+    shutil.copytree(FIXTURE_SITE, tmp_path / "site")
+    for lang in ("kk", "ru"):
+        (tmp_path / "site" / lang / "safety.md").unlink()  # the safety page is now English only
+    client = create_app({"TESTING": True, "RESOURCES_DIR": str(tmp_path / "site")}).test_client()
+    html = client.get("/kk/search/?q=plan").get_data(as_text=True)
     assert re.search(r'<a href="../safety/" lang="en">', html)
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if not app.config["BUILD_DIR"]:
         app.config["BUILD_DIR"] = tempfile.mkdtemp(prefix="tirek-build-")
-        atexit.register(shutil.rmtree, app.config["BUILD_DIR"], ignore_errors=True)
+        atexit.register(_remove_build_dir, app.config["BUILD_DIR"], os.getpid())
     build_dir = Path(app.config["BUILD_DIR"])
 
     site = load_site(app.config["RESOURCES_DIR"])
@@ -78,3 +79,10 @@ def _server_error(error: Exception):
     current_app.logger.exception("unhandled error")
     lang = url_language()
     return render_template("error.html", lang=lang, alternates=alternates(lang, None)), 500
+
+
+def _remove_build_dir(path: str, creator_pid: int) -> None:
+    # Gunicorn workers are forked from the process that built this folder and run its exit
+    # handlers too: only the creator may delete it, or one recycled worker breaks the others.
+    if os.getpid() == creator_pid:
+        shutil.rmtree(path, ignore_errors=True)

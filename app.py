@@ -15,10 +15,10 @@ from flask import Flask
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
-from tirek import assets, i18n, security
+from tirek import assets, export, i18n, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
-from tirek.urls import template_helpers
+from tirek.urls import link_index_files, template_helpers
 from tirek.views import not_found, pages
 
 
@@ -34,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     site = load_site(app.config["RESOURCES_DIR"])
     if site.problems:
         raise ContentError(site.problems)
+    if app.config["LINK_INDEX_FILES"]:
+        link_index_files(site)
     app.extensions["tirek_site"] = site
 
     translations = i18n.compile_catalogs(i18n.TRANSLATIONS_DIR, build_dir)
@@ -53,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(template_helpers(), format_date=format_date, config=app.config)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.cli.add_command(export.export_command)
     return app
 
 

@@ -95,7 +95,7 @@ def page_paths(site) -> list[str]:
 
     A feature that adds a page adds its paths here, so offline use and static copies get it too.
     """
-    paths = ["/languages/"]
+    paths = []
     for lang in LANGUAGES:
         paths.append(page_path(lang))
         paths.append(page_path(lang, "contacts"))

@@ -91,6 +91,8 @@ def test_shipped_mirrors_file_is_sound():
     ("- url: https://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n"
      "  owner: me\n",
      "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': unknown field 'owner' (known: added, kind, note, url)"),
+    ("- url: https://mirror.example.org/\n  kind: web\n  added: 2026-02-30\n  note: {kk: a, ru: b, en: c}\n",
+     "resources/mirrors.yaml:3: impossible date (day is out of range for month); dates are written YYYY-MM-DD"),
     ("- just a line\n", "resources/mirrors.yaml:1: each mirror must be a set of 'field: value' lines"),
     ("url: https://mirror.example.org/\n", "resources/mirrors.yaml:1: mirrors must be a list of entries ('- url: …'), or []"),
     ("- url: [https://a\n", "resources/mirrors.yaml:2: not valid YAML: expected ',' or ']', but got '<stream end>'"),

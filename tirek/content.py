@@ -293,6 +293,17 @@ def _field_lines(front_text: str) -> dict[str, int]:
     return lines
 
 
+def _impossible_date_line(text: str, first: int) -> int:
+    """The line of the first YYYY-MM-DD value that is not a real date."""
+    for number, line in enumerate(text.splitlines(), start=first):
+        for match in re.finditer(r"\b(\d{4})-(\d\d?)-(\d\d?)\b", line):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return number
+    return first
+
+
 def _read_sources(value, report) -> tuple[Source, ...]:
     if value is None:
         return ()
@@ -333,6 +344,10 @@ def load_yaml_list(path: Path, where: str, problems: list[Problem], not_a_list: 
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or "cannot be read"
         problems.append(Problem(where, mark.line + 1 if mark else 1, f"not valid YAML: {reason}"))
+        return None
+    except ValueError as error:  # an impossible date such as 2026-02-30
+        problems.append(Problem(where, _impossible_date_line(text, 1),
+                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
         return None
     if data is None and empty_ok:
         return []

@@ -15,6 +15,8 @@ from tirek.content import LANGUAGES
 from tirek.export import build_copy, write_tree
 from tirek.urls import page_path
 
+from test_export import sound_content
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,7 +50,8 @@ class StaticServer:
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory):
     """The export at /a/b/<random>/ inside the served folder, and the app that made it."""
-    app = create_app({"TESTING": True, "LINK_INDEX_FILES": True})
+    content = sound_content(tmp_path_factory.mktemp("content") / "resources")
+    app = create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": str(content)})
     root = tmp_path_factory.mktemp("served")
     prefix = f"a/b/{secrets.token_hex(6)}/"
     write_tree(build_copy(app), root / prefix)

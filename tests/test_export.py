@@ -8,22 +8,56 @@ import shutil
 import subprocess
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from app import create_app
 from tirek import export, views
+from tirek.config import load_config
 from tirek.content import LANGUAGES
 from tirek.export import CHECKSUMS, build_copy, link_problems
 
 
-def copy_app():
-    return create_app({"TESTING": True, "LINK_INDEX_FILES": True})
+# The layout's footer links to this page. The shipped content has it; the small fixture site
+# does not, so the tests add a stand-in there, and every link in the copy can be checked.
+FOOTER_PAGE = "using-this-site-safely"
+
+
+def sound_content(target: Path) -> Path:
+    """A copy of the configured content (TIREK_RESOURCES_DIR or resources/) with the footer's page."""
+    shutil.copytree(load_config()["RESOURCES_DIR"], target)
+    if not any((target / lang / f"{FOOTER_PAGE}.md").exists() for lang in LANGUAGES):
+        (target / "en" / f"{FOOTER_PAGE}.md").write_text(
+            "---\ntitle: Using this site safely\nsummary: A stand-in.\nupdated: 2026-01-01\n---\n"
+            "A stand-in for the page the footer links to.\n", encoding="utf-8")
+    return target
 
 
 @pytest.fixture(scope="module")
-def files():
-    return build_copy(copy_app())
+def content(tmp_path_factory) -> str:
+    return str(sound_content(tmp_path_factory.mktemp("content") / "resources"))
+
+
+@pytest.fixture
+def app(content):
+    """The server, on the same content as the copy."""
+    return create_app({"TESTING": True, "RESOURCES_DIR": content})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def copy_app(content):
+    return lambda: create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content})
+
+
+@pytest.fixture(scope="module")
+def files(content):
+    return build_copy(create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content}))
 
 
 def read_tree(folder) -> dict[str, bytes]:
@@ -37,7 +71,7 @@ def run_export(app, *args):
     return app.test_cli_runner().invoke(args=["export", *map(str, args)])
 
 
-def test_copy_has_every_page_data_file_and_hashed_asset(files):
+def test_copy_has_every_page_data_file_and_hashed_asset(files, copy_app):
     app = copy_app()
     site = app.extensions["tirek_site"]
     for path in views.page_paths(site):
@@ -52,7 +86,7 @@ def test_copy_has_every_page_data_file_and_hashed_asset(files):
     assert not [name for name in files if name.endswith((".gz", ".br"))]
 
 
-def test_root_files_are_exported_exactly_when_the_app_serves_them(files):
+def test_root_files_are_exported_exactly_when_the_app_serves_them(files, copy_app):
     app = copy_app()
     client = app.test_client()
     for path in export.ROOT_FILES:
@@ -154,7 +188,7 @@ def test_export_prints_the_release_fingerprint(app, tmp_path):
     assert digest in result.output
 
 
-def test_export_replaces_a_previous_copy_and_its_stale_files(app, tmp_path):
+def test_export_replaces_a_previous_copy_and_its_stale_files(app, tmp_path, copy_app):
     target = tmp_path / "copy"
     assert run_export(app, target).exit_code == 0
     stale = target / "ru" / "old-page" / "index.html"
@@ -252,7 +286,7 @@ def test_export_needs_index_file_links(app):
         build_copy(app)
 
 
-def test_a_broken_page_stops_the_export(monkeypatch):
+def test_a_broken_page_stops_the_export(monkeypatch, copy_app):
     app = copy_app()
     monkeypatch.setattr(views, "page_paths", lambda site: ["/ru/", "/ru/no-such-page/"])
     with pytest.raises(export.ExportError, match="/ru/no-such-page/: the app answered 404"):

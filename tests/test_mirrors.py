@@ -151,7 +151,8 @@ def test_every_page_links_to_the_mirrors_page(fixture_app):
 
     client = fixture_app.test_client()
     paths = page_paths(fixture_app.extensions["tirek_site"]) + ["/kk/no-such-page/"]
-    for path in paths:
+    # Pages with the site's layout, which live in a language's folder (not e.g. a neutral cover).
+    for path in [p for p in paths if p.split("/")[1] in LANGUAGES]:
         html = client.get(path).get_data(as_text=True)
         lang = re.search(r'<html lang="(\w+)">', html)[1]
         links = {urljoin("http://tirek.test" + path, href) for href in re.findall(r'href="([^"]*)"', html)}

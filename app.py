@@ -16,12 +16,12 @@ from flask import Flask
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
-from tirek import assets, i18n, security
+from tirek import assets, export, i18n, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.offline import offline
 from tirek.search_index import build_indexes
-from tirek.urls import template_helpers
+from tirek.urls import link_index_files, template_helpers
 from tirek.views import LanguageConverter, not_found, pages
 
 
@@ -38,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     site = load_site(app.config["RESOURCES_DIR"])
     if site.problems:
         raise ContentError(site.problems)
+    if app.config["LINK_INDEX_FILES"]:
+        link_index_files(site)
     app.extensions["tirek_site"] = site
 
     translations = i18n.compile_catalogs(i18n.TRANSLATIONS_DIR, build_dir)
@@ -60,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["tirek_search"] = build_indexes(app, site)
+    app.cli.add_command(export.export_command)
     return app
 
 

@@ -48,7 +48,7 @@ def test_hsts_and_onion_location_when_configured():
     app = create_app({"TESTING": True, "HSTS": True, "ONION_LOCATION": "http://example.onion/"})
     response = app.test_client().get("/en/")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    assert response.headers["Onion-Location"] == "http://example.onion/"
+    assert response.headers["Onion-Location"] == "http://example.onion/en/"
 
 
 def test_static_files_hashed_immutable_and_compressed(app, client):

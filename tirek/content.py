@@ -21,7 +21,7 @@ LANGUAGES = ("kk", "ru", "en")
 SOURCE_LANGUAGE = "en"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs the app itself serves; a content file may not take them.
-RESERVED_SLUGS = frozenset({"contacts", "search", "offline", "cover", "remove", "static"})
+RESERVED_SLUGS = frozenset({"contacts", "search", "offline", "cover", "remove", "static", "mirrors"})
 HOME_SLUG = "index"
 PAGE_FIELDS = {"title", "summary", "updated", "order", "sources", "legal_review", "translation_of"}
 REQUIRED_FIELDS = ("title", "summary", "updated")
@@ -113,6 +113,7 @@ class Site:
     pages: dict[str, dict[str, Page]] = field(default_factory=dict)
     homes: dict[str, Page] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
+    mirrors: list = field(default_factory=list)  # tirek.mirrors.Mirror
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -175,6 +176,9 @@ def load_site(resources_dir: Path | str) -> Site:
             else:
                 site.pages[lang][page.slug] = page
     site.contacts = _load_contacts(root / "contacts.yaml", root, site.problems)
+    from .mirrors import load_mirrors  # mirrors.py builds on this module's helpers
+
+    site.mirrors = load_mirrors(root / "mirrors.yaml", root, site.problems)
     return site
 
 
@@ -326,29 +330,53 @@ def _read_sources(value, report) -> tuple[Source, ...]:
     return tuple(sources)
 
 
+def load_yaml_list(path: Path, where: str, problems: list[Problem], not_a_list: str,
+                   empty_ok: bool = False) -> list[tuple[object, int]] | None:
+    """The entries of a YAML file that holds a list, each with its line; None after a problem.
+
+    ``not_a_list`` is the message when the file holds something else; with ``empty_ok``
+    a file of only comments is an empty list.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(where, 1, f"not UTF-8 text ({error.reason})"))
+        return None
+    try:
+        nodes = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or "cannot be read"
+        problems.append(Problem(where, mark.line + 1 if mark else 1, f"not valid YAML: {reason}"))
+        return None
+    except ValueError as error:  # an impossible date such as 2026-02-30
+        problems.append(Problem(where, _impossible_date_line(text, 1),
+                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
+        return None
+    if data is None and empty_ok:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(where, 1, not_a_list))
+        return None
+    return [(entry, nodes.value[index].start_mark.line + 1) for index, entry in enumerate(data)]
+
+
+def text_in_each_language(value) -> bool:
+    """True for a mapping like {kk: "…", ru: "…", en: "…"} with text for every language."""
+    return isinstance(value, dict) and all(isinstance(value.get(l), str) and value.get(l).strip() for l in LANGUAGES)
+
+
 def _load_contacts(path: Path, root: Path, problems: list[Problem]) -> list[Contact]:
     where = _display(path, root)
     if not path.exists():
         problems.append(Problem(where, 1, "contacts file missing"))
         return []
-    try:
-        nodes = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or "cannot be read"
-        problems.append(Problem(where, mark.line + 1 if mark else 1, f"not valid YAML: {reason}"))
-        return []
-    except ValueError as error:  # an impossible date such as 2026-02-30
-        problems.append(Problem(where, _impossible_date_line(path.read_text(encoding="utf-8"), 1),
-                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
-        return []
-    if not isinstance(data, list):
-        problems.append(Problem(where, 1, "contacts must be a list of entries ('- id: …')"))
+    entries = load_yaml_list(path, where, problems, "contacts must be a list of entries ('- id: …')")
+    if entries is None:
         return []
     contacts, ids = [], set()
-    for index, entry in enumerate(data):
-        line = nodes.value[index].start_mark.line + 1
+    for entry, line in entries:
         contact = _read_contact(entry, where, line, problems)
         if contact is None:
             continue
@@ -377,7 +405,7 @@ def _read_contact(entry, where: str, line: int, problems: list[Problem]) -> Cont
         report(f"'category' must be one of {', '.join(CONTACT_CATEGORIES)}")
     for name in ("name", "description"):
         value = entry.get(name)
-        if not isinstance(value, dict) or not all(isinstance(value.get(l), str) and value.get(l) for l in LANGUAGES):
+        if not text_in_each_language(value):
             report(f"'{name}' needs text for each of {', '.join(LANGUAGES)}")
     if not isinstance(entry.get("verified"), bool):
         report("'verified' must be true or false")

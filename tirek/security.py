@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import re
 
+from flask import request
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
     "script-src 'self'",
@@ -48,9 +50,19 @@ def security_headers(config) -> dict[str, str]:
     }
     if config.get("HSTS"):
         headers["Strict-Transport-Security"] = "max-age=31536000"
-    if config.get("ONION_LOCATION"):
-        headers["Onion-Location"] = config["ONION_LOCATION"]
     return headers
+
+
+def onion_location(config, path: str, query: str = "") -> str | None:
+    """The same page on the onion service, for Tor Browser's Onion-Location header.
+
+    ONION_LOCATION is the onion site's address; the page's path and query are added,
+    as Tor's own guide does with nginx's $request_uri.
+    """
+    base = config.get("ONION_LOCATION")
+    if not base:
+        return None
+    return base.rstrip("/") + path + (f"?{query}" if query else "")
 
 
 def install(app) -> callable:
@@ -61,6 +73,9 @@ def install(app) -> callable:
     def add_security_headers(response):
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        onion = onion_location(app.config, request.path, request.query_string.decode("latin-1"))
+        if onion:
+            response.headers["Onion-Location"] = onion
         # No cookie may ever leave this app, whatever a later change does.
         response.headers.pop("Set-Cookie", None)
         response.vary.discard("Cookie")
@@ -69,6 +84,9 @@ def install(app) -> callable:
     def add_static_headers(static_headers, path, url):
         for name, value in headers.items():
             static_headers[name] = value
+        onion = onion_location(app.config, url)
+        if onion:
+            static_headers["Onion-Location"] = onion
 
     return add_static_headers
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
+import re
 
 from flask import current_app, request
 
@@ -26,6 +28,26 @@ def relative(target: str, base: str | None = None) -> str:
         # Static copies opened from file:// cannot resolve a folder to its index.html.
         rel += "index.html"
     return rel
+
+
+# A relative link to a folder in rendered Markdown: no scheme, not from the root, not a #fragment.
+FOLDER_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"?#]*/)([?#][^"]*)?"')
+
+
+def link_index_files(site) -> None:
+    """Make the folder links that authors write in Markdown end in index.html, as relative() does.
+
+    Called once at start-up when LINK_INDEX_FILES is set, for the static copy.
+    """
+    def rewrite(page):
+        html = FOLDER_LINK.sub(lambda m: f'href="{m[1]}index.html{m[2] or ""}"', page.html)
+        return dataclasses.replace(page, html=html)
+
+    for pages in site.pages.values():
+        for slug, page in pages.items():
+            pages[slug] = rewrite(page)
+    for lang, page in site.homes.items():
+        site.homes[lang] = rewrite(page)
 
 
 def page_path(lang: str, slug: str | None = None) -> str:

@@ -1,15 +1,16 @@
-"""The reader's pages: language choice, home, content pages, contacts, search, removal, cover, 404."""
+"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, 404."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
+from flask_babel import force_locale, gettext
 from werkzeug.routing import AnyConverter
 
 from . import search as matching
 from .content import LANGUAGES, SLUG_RE
 from .i18n import best_language, url_language
 from .search_index import index_path, search_path
-from .urls import alternates, page_path, relative
+from .urls import LANGUAGE_NAMES, alternates, page_path, relative
 
 pages = Blueprint("pages", __name__)
 COVER_PATH = "/cover/"
@@ -30,6 +31,27 @@ class LanguageConverter(AnyConverter):
 @pages.route("/")
 def choose_language():
     response = redirect(relative(page_path(best_language())), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@pages.route("/languages/")
+def languages():
+    return language_chooser(pick=False)
+
+
+def language_chooser(pick: bool):
+    """Links to the three home pages. A static copy has no redirect at its root, so it serves
+    this page there with ``pick``: a script then does what the server's redirect does."""
+    lang = best_language()
+    choices = []
+    for code in LANGUAGES:
+        with force_locale(code):
+            choices.append({"lang": code, "name": LANGUAGE_NAMES[code], "url": relative(page_path(code)),
+                            "prompt": gettext("Read in this language"), "heading": gettext("Choose a language")})
+    response = make_response(render_template(
+        "languages.html", lang=lang, alternates=alternates(lang, None), choices=choices, pick=pick,
+    ))
     response.headers["Vary"] = "Accept-Language"
     return response
 
@@ -96,6 +118,12 @@ def search_index(lang: str):
     return current_app.extensions["tirek_search"][lang]
 
 
+@pages.route("/<lang:lang>/mirrors/")
+def mirrors(lang: str):
+    return render_template("mirrors.html", lang=lang, mirrors=site().mirrors,
+                           alternates=alternates(lang, "mirrors"))
+
+
 @pages.route("/<lang:lang>/<slug>/")
 def content_page(lang: str, slug: str):
     page = site().page(lang, slug) if SLUG_RE.match(slug) else None
@@ -121,6 +149,7 @@ def page_paths(site) -> list[str]:
         paths.append(page_path(lang, "offline"))
         paths.append(page_path(lang, "remove"))
         paths.append(search_path(lang))
+        paths.append(page_path(lang, "mirrors"))
         paths.extend(page_path(lang, slug) for slug in site.slugs)
     paths.append(COVER_PATH)
     return paths

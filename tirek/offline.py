@@ -37,7 +37,8 @@ ICONS = (
     ("icons/icon-maskable-512.png", "512x512", "maskable"),
 )
 
-_lock = threading.Lock()
+# Re-entrant: the service worker's source asks for the precache list while holding it.
+_lock = threading.RLock()
 
 
 class PrecacheError(RuntimeError):
@@ -81,20 +82,29 @@ def build_precache(app: Flask) -> dict:
 
 def precache(app: Flask) -> dict:
     """The precache manifest, built once per process: the content does not change while it runs."""
-    app = getattr(app, "_get_current_object", lambda: app)()  # current_app works too
-    with _lock:
-        if "tirek_precache" not in app.extensions:
-            # Outside the current request's context: inside it, every test-client request would
-            # share one app context, and Flask-Babel's locale cached on g with it.
-            app.extensions["tirek_precache"] = contextvars.Context().run(build_precache, app)
-        return app.extensions["tirek_precache"]
+    # Outside the current request's context: inside it, every test-client request would share
+    # one app context, and Flask-Babel's locale cached on g with it.
+    return _once(app, "tirek_precache", lambda app: contextvars.Context().run(build_precache, app))
 
 
 def service_worker_source(app: Flask) -> str:
+    """sw.js with its precache list, read and filled in once per process, not on every update check."""
+    return _once(app, "tirek_service_worker", _fill_service_worker)
+
+
+def _fill_service_worker(app: Flask) -> str:
     source = SERVICE_WORKER.read_text(encoding="utf-8")
     if source.count(PLACEHOLDER) != 1:
         raise PrecacheError(f"{SERVICE_WORKER}: must contain {PLACEHOLDER} exactly once")
     return source.replace(PLACEHOLDER, json.dumps(precache(app), indent=1))
+
+
+def _once(app: Flask, key: str, build):
+    app = getattr(app, "_get_current_object", lambda: app)()  # current_app works too
+    with _lock:
+        if key not in app.extensions:
+            app.extensions[key] = build(app)
+        return app.extensions[key]
 
 
 def web_app_manifest(config, asset_manifest: dict[str, str]) -> dict:

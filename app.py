@@ -48,8 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Babel(app, locale_selector=i18n.url_language)
 
     app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
-    add_static_headers = security.install(app)
-    assets.wrap_with_whitenoise(app, build_dir, add_static_headers)
+    assets.wrap_with_whitenoise(app, build_dir)
     security.guard_every_response(app)
     security.quiet_request_logs()
 

@@ -56,7 +56,7 @@ def is_immutable(path: str, url: str) -> bool:
     return bool(HASHED_NAME.search(url))
 
 
-def wrap_with_whitenoise(app, build_dir: Path, add_headers) -> None:
+def wrap_with_whitenoise(app, build_dir: Path) -> None:
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,
         root=str(build_dir / "static"),
@@ -64,5 +64,4 @@ def wrap_with_whitenoise(app, build_dir: Path, add_headers) -> None:
         max_age=3600,
         allow_all_origins=False,
         immutable_file_test=is_immutable,
-        add_headers_function=add_headers,
     )

@@ -1,15 +1,14 @@
 """Response headers and logging that protect the reader.
 
-The same headers go on Flask's responses and on WhiteNoise's static files
-(WhiteNoise answers before Flask's ``after_request`` would run).
+The headers are added by one WSGI wrapper around everything, so Flask's pages,
+WhiteNoise's static files and WhiteNoise's own 304 and 405 answers all get
+them, and no cookie can get out whatever a later change does.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-
-from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -65,51 +64,27 @@ def onion_location(config, path: str, query: str = "") -> str | None:
     return base.rstrip("/") + path + (f"?{query}" if query else "")
 
 
-def install(app) -> callable:
-    """Add the headers to every Flask response; return the function WhiteNoise needs."""
-    headers = security_headers(app.config)
-
-    @app.after_request
-    def add_security_headers(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        onion = onion_location(app.config, request.path, request.query_string.decode("latin-1"))
-        if onion:
-            response.headers["Onion-Location"] = onion
-        # No cookie may ever leave this app, whatever a later change does.
-        response.headers.pop("Set-Cookie", None)
-        response.vary.discard("Cookie")
-        return response
-
-    def add_static_headers(static_headers, path, url):
-        for name, value in headers.items():
-            static_headers[name] = value
-        onion = onion_location(app.config, url)
-        if onion:
-            static_headers["Onion-Location"] = onion
-
-    return add_static_headers
-
-
 def guard_every_response(app) -> None:
-    """Wrap the whole WSGI app, so the headers are on every response and no cookie gets out.
-
-    Flask's after_request and WhiteNoise's add_headers cover nearly everything; this catches
-    the rest (WhiteNoise's own 304 and 405 answers, anything added later).
-    """
-    app.wsgi_app = _HeadersOnEveryResponse(app.wsgi_app, security_headers(app.config))
+    """Wrap the whole WSGI app (WhiteNoise included) in the header and cookie guard."""
+    app.wsgi_app = _HeadersOnEveryResponse(app.wsgi_app, security_headers(app.config), app.config)
 
 
 class _HeadersOnEveryResponse:
-    def __init__(self, wsgi_app, headers: dict[str, str]):
+    def __init__(self, wsgi_app, headers: dict[str, str], config):
         self.wsgi_app = wsgi_app
         self.headers = headers
+        self.config = config
 
     def __call__(self, environ, start_response):
+        headers = dict(self.headers)
+        onion = onion_location(self.config, environ.get("PATH_INFO", "/"), environ.get("QUERY_STRING", ""))
+        if onion:
+            headers["Onion-Location"] = onion
+
         def start(status, response_headers, exc_info=None):
             present = {name.lower() for name, _ in response_headers}
             kept = [(n, v) for n, v in response_headers if n.lower() != "set-cookie"]
-            added = [(n, v) for n, v in self.headers.items() if n.lower() not in present]
+            added = [(n, v) for n, v in headers.items() if n.lower() not in present]
             return start_response(status, kept + added, exc_info)
 
         return self.wsgi_app(environ, start)

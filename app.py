@@ -22,7 +22,7 @@ from tirek.content import ContentError, load_site
 from tirek.offline import offline
 from tirek.search_index import build_indexes
 from tirek.urls import link_index_files, template_helpers
-from tirek.views import LanguageConverter, not_found, pages
+from tirek.views import LanguageConverter, not_found, pages, server_error
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -55,32 +55,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(offline)
     app.register_error_handler(404, not_found)
-    app.register_error_handler(HTTPException, _plain_http_error)
-    app.register_error_handler(Exception, _server_error)
+    # HTTP errors other than 404 keep Werkzeug's answer; the catch-all below is for real failures.
+    app.register_error_handler(HTTPException, lambda error: error)
+    app.register_error_handler(Exception, server_error)
     app.jinja_env.globals.update(template_helpers(), format_date=format_date, config=app.config)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["tirek_search"] = build_indexes(app, site)
     app.cli.add_command(export.export_command)
     return app
-
-
-def _plain_http_error(error: HTTPException):
-    if error.code == 404:
-        return not_found(error)
-    return error
-
-
-def _server_error(error: Exception):
-    """Last resort: log the error, show the reader a calm page, never a traceback."""
-    from flask import current_app, render_template
-
-    from tirek.i18n import url_language
-    from tirek.urls import alternates
-
-    current_app.logger.exception("unhandled error")
-    lang = url_language()
-    return render_template("error.html", lang=lang, alternates=alternates(lang, None)), 500
 
 
 def _remove_build_dir(path: str, creator_pid: int) -> None:

@@ -153,3 +153,15 @@ def test_markdown_tables_and_heading_anchors(fixture_client):
 
 def test_post_to_a_page_is_not_a_server_error(client):
     assert client.post("/ru/").status_code == 405
+
+
+def test_an_unexpected_failure_shows_a_calm_page_not_a_traceback(fixture_app):
+    @fixture_app.route("/kk/broken-on-purpose/")
+    def broken():
+        raise RuntimeError("secret detail")
+
+    response = fixture_app.test_client().get("/kk/broken-on-purpose/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert '<html lang="kk">' in html and "data-quick-exit" in html
+    assert "secret detail" not in html and "Traceback" not in html

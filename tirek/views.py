@@ -137,6 +137,13 @@ def not_found(error):
     return render_template("404.html", lang=lang, alternates=alternates(lang, None)), 404
 
 
+def server_error(error: Exception):
+    """Last resort: log the error, show the reader a calm page, never a traceback."""
+    current_app.logger.exception("unhandled error")
+    lang = url_language()
+    return render_template("error.html", lang=lang, alternates=alternates(lang, None)), 500
+
+
 def page_paths(site) -> list[str]:
     """Every HTML page the app serves, as absolute paths: the export and the precache list use it.
 

@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LANGUAGE
     Babel(app, locale_selector=i18n.url_language)
+    i18n.escape_translations(app.jinja_env)
 
     app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
     assets.wrap_with_whitenoise(app, build_dir)

@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
-from tirek import assets, i18n, offline, security
+from tirek import assets, i18n, offline, rendered, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.search_index import build_indexes
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
     assets.wrap_with_whitenoise(app, build_dir)
+    rendered.keep_pages(app)  # filled by offline.prepare, which renders every page once
     security.guard_every_response(app)
     security.quiet_request_logs()
 

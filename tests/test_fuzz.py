@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import shutil
 import signal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -248,3 +250,58 @@ def test_hostile_link_is_removed_and_reported(href):
 def test_allowed_link_is_kept(href):
     html, removed = render_markdown(f"[x]({href})")
     assert html == f'<p><a href="{href}">x</a></p>' and removed == []
+
+
+# Requests, with every option on, to a real gunicorn ---------------------------------------------
+
+def fuzz_requests(paths: list[str], count: int, seed: int = 13) -> list[bytes]:
+    """Odd but deliverable requests: control characters encoded in paths and queries, long
+    paths, odd methods and headers. The first ones put %00, %0a and %01 after every path."""
+    rng = random.Random(seed)
+    tails = ["", "%00", "%0a", "%0d%0a", "%01", "%1b", "%7f", "%ff", "%c0%ae", "%2e%2e/", "../", "..%2f", "//",
+             "%5c", ";x", "%", "%zz", "%D0%96", "~", "index.html", "a" * 1500, "?", "?q=%00%0a%01",
+             "?q=" + "x" * 1000, "%20", "+", "*", "@", "%2F%2Fevil.example", "?%0d%0aSet-Cookie:%20a=b"]
+    methods = ["GET"] * 8 + ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "PROPFIND", "FOO"]
+    headers = [
+        "Accept-Language: kk", "Accept-Language: " + "x-" * 300, "Accept-Language: ru;q=abc, *;q=-1",
+        "Accept-Encoding: br", "Accept-Encoding: gzip;q=0, br;q=0", "Accept-Encoding: *;q=0.5, identity;q=0",
+        "Accept-Encoding: ;;;,,,q=", 'If-None-Match: "x", W/"y", *', "If-None-Match: garbage",
+        "If-Modified-Since: yesterday", "Range: bytes=5-1", "Cookie: session=x", "X-Forwarded-For: 10.0.0.1",
+        "Content-Type: application/x-www-form-urlencoded",
+    ]
+    hosts = ["t", "evil.example", "evil.example:8080", "[::1]", "x" * 300, "a..b"]
+    plan = [("GET", path + tail) for path in paths for tail in ("%00", "%0a", "%01")]
+    while len(plan) < count:
+        plan.append((rng.choice(methods), rng.choice(paths) + rng.choice(tails) + rng.choice(["", "", rng.choice(tails)])))
+    requests = []
+    for method, path in plan:
+        body = "q=" + rng.choice(["police", "%00", "a" * 500, "<script>"]) if method == "POST" else ""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {rng.choice(hosts)}", *rng.sample(headers, rng.randint(0, 4)),
+                 f"Content-Length: {len(body)}", "Connection: close"]
+        requests.append(("\r\n".join(lines) + "\r\n\r\n" + body).encode("latin-1"))
+    return requests
+
+
+def test_fuzz_with_every_option_on_gives_no_5xx_and_no_traceback(tmp_path):
+    from test_hardening import Gunicorn, every_option, raw_request
+
+    from tirek.sitemap import data_paths, page_paths
+
+    paths = page_paths(load_site(FIXTURE_SITE).slugs) + data_paths() + [
+        "/", "/sw.js", "/manifest.webmanifest", "/static/css/site.css", "/ru/remove/", "/ru/nowhere/", "/xx/"]
+    requests = fuzz_requests(paths, 2600)
+    server = Gunicorn(every_option(tmp_path / "build"))
+    try:
+        failures = []
+        for request in requests:
+            status, headers, _ = raw_request(server.port, request)
+            own_error = status in (400, 414, 431)  # gunicorn's answers to what it cannot parse
+            location = urlsplit(headers.get("location", ""))
+            if status >= 500 or not (own_error or "content-security-policy" in headers) \
+                    or location.netloc or location.path.startswith("//") or "set-cookie" in headers:
+                failures.append((status, request[:120]))
+        log = server.log
+    finally:
+        server.stop()
+    assert failures == [], f"{len(failures)} of {len(requests)}: {failures[:5]}"
+    assert "Traceback" not in log and "Error handling request" not in log and "[ERROR]" not in log, log[-2000:]

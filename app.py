@@ -49,8 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
     assets.wrap_with_whitenoise(app, build_dir)
-    rendered.keep_pages(app)  # filled by offline.prepare, which renders every page once
     security.guard_every_response(app)
+    rendered.keep_pages(app)  # filled by offline.prepare, which renders every page once
     security.quiet_request_logs()
 
     app.register_blueprint(pages)

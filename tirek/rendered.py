@@ -8,8 +8,9 @@ same bytes through the test client, so the copy, the service worker's hashes and
 
 Only what cannot differ between readers is kept: a 200 to a plain GET, without a Vary header (the
 language chooser varies with Accept-Language) and without a query string. Everything else, and any
-other method, goes to the app as before. This sits inside the security guard, so kept pages get
-the same headers as any other answer.
+other method, goes to the app as before. This sits outside the security guard and renders through
+it, so a kept page carries exactly the headers the guard gave it (security headers, HSTS,
+Onion-Location for its path, cache rules) without paying for the guard on every request.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 BROTLI_QUALITY = 5
 # Headers the app set that depend on the bytes: computed again for each form.
 RECOMPUTED = {"content-length", "content-encoding", "etag", "vary"}
-# What a 304 repeats of the 200 (RFC 9110, 15.4.5).
-KEPT_ON_304 = {"cache-control", "etag", "vary"}
+# What a 304 leaves out of the 200's headers: those that describe the body it does not send.
+BODY_HEADERS = {"content-length", "content-encoding", "content-type"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Variant:
 
     @property
     def not_modified_headers(self) -> list[tuple[str, str]]:
-        return [(name, value) for name, value in self.headers if name.lower() in KEPT_ON_304]
+        return [(name, value) for name, value in self.headers if name.lower() not in BODY_HEADERS]
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,26 @@ class KeptPage:
         )
 
     def variant_for(self, accept_encoding: str) -> Variant:
-        accepted = accepted_encodings(accept_encoding)
-        if "br" in accepted:
-            return self.br
-        if "gzip" in accepted:
-            return self.gzip
-        return self.identity
+        return getattr(self, best_encoding(accept_encoding))
 
     @property
     def size(self) -> int:
         return len(self.identity.body) + len(self.gzip.body) + len(self.br.body)
+
+
+_best_encodings: dict[str, str] = {}
+
+
+def best_encoding(accept_encoding: str) -> str:
+    """'br', 'gzip' or 'identity' for an Accept-Encoding header; browsers send a few distinct ones."""
+    best = _best_encodings.get(accept_encoding)
+    if best is None:
+        accepted = accepted_encodings(accept_encoding)
+        best = "br" if "br" in accepted else "gzip" if "gzip" in accepted else "identity"
+        if len(_best_encodings) > 256:  # bounded: anyone can send any header
+            _best_encodings.clear()
+        _best_encodings[accept_encoding] = best
+    return best
 
 
 def accepted_encodings(header: str) -> set[str]:
@@ -134,8 +145,10 @@ class KeptPages:
         method = environ.get("REQUEST_METHOD")
         if page is None or method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return self.wsgi_app(environ, start_response)
-        variant = page.variant_for(environ.get("HTTP_ACCEPT_ENCODING", ""))
-        if etag_matches(environ.get("HTTP_IF_NONE_MATCH", ""), variant.etag):
+        accept_encoding = environ.get("HTTP_ACCEPT_ENCODING")
+        variant = page.variant_for(accept_encoding) if accept_encoding else page.identity
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and etag_matches(if_none_match, variant.etag):
             start_response("304 Not Modified", variant.not_modified_headers)
             return []
         start_response("200 OK", list(variant.headers))
@@ -143,7 +156,7 @@ class KeptPages:
 
 
 def keep_pages(app) -> KeptPages:
-    """Put the kept pages in front of the app (inside the security guard, which wraps them later)."""
+    """Put the kept pages in front of the app and its security guard, whose headers they keep."""
     kept = KeptPages(app.wsgi_app)
     app.wsgi_app = kept
     app.extensions["tirek_pages"] = kept

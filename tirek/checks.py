@@ -21,7 +21,7 @@ from . import tracking
 from .content import HOME_SLUG, Page, Site, load_site
 from .languages import LANGUAGES
 from .markup import render_markdown
-from .sitemap import LANGUAGE_PAGES
+from .sitemap import DOWNLOAD_FILES, LANGUAGE_PAGES
 from .sourcefile import FrontMatterError, Problem, field_lines, split_front_matter
 from .sourcefile import display_path as _display
 
@@ -129,9 +129,10 @@ def link_problem(site: Site, files: dict[str, dict[str, Path]], page: Page, here
 
 
 def _page_exists(files: dict[str, dict[str, Path]], target: str) -> bool:
-    if not target.endswith("/"):
-        return False
     parts = [part for part in target.split("/") if part]
+    if not target.endswith("/"):
+        # The one-file copy to download, e.g. ../copy.html.
+        return len(parts) == 2 and parts[0] in LANGUAGES and parts[1] in DOWNLOAD_FILES
     if not parts:
         return True  # the language chooser
     if parts[0] not in LANGUAGES or len(parts) > 2:

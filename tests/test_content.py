@@ -75,13 +75,13 @@ def test_non_utf8_file(broken_site):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ("- id: a\n  category: emergency\n  name: {en: A}\n  description: {en: A, ru: A, kk: A}\n  verified: false\n  source: s\n",
+    ("- id: a\n  category: emergency\n  name: {en: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
      "resources/contacts.yaml:1: contact 'a': 'name' needs text for each of kk, ru, en"),
-    ("- id: b\n  category: police\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  verified: false\n  source: s\n",
-     "resources/contacts.yaml:1: contact 'b': 'category' must be one of emergency, organisation"),
-    ("- id: c\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  phone: call me\n  verified: true\n  verified_on: 2026-01-01\n  source: s\n",
+    ("- id: b\n  category: police\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
+     "resources/contacts.yaml:1: contact 'b': 'category' must be one of talk, lgbti, digital, images, relocation, international, emergency"),
+    ("- id: c\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  phone: call me\n  verified: true\n  verified_on: 2026-01-01\n  source: s\n",
      "resources/contacts.yaml:1: contact 'c': 'phone' 'call me' must be digits as dialled"),
-    ("- id: d\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  verified: true\n  source: s\n",
+    ("- id: d\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: true\n  source: s\n",
      "resources/contacts.yaml:1: contact 'd': a verified contact needs 'verified_on' as YYYY-MM-DD"),
     ("- id: e\n  category: emergency\n  name: [\n", "resources/contacts.yaml:4: not valid YAML"),
 ])
@@ -92,9 +92,9 @@ def test_contact_problems_name_file_and_line(broken_site, entry, message):
 
 
 def test_second_contact_problem_points_at_its_own_line(broken_site):
-    good = "- id: a\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  verified: false\n  source: s\n"
+    good = "- id: a\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n"
     write(broken_site, "contacts.yaml", good + good)
-    assert "resources/contacts.yaml:7: contact id 'a' is used twice" in problems(broken_site)
+    assert "resources/contacts.yaml:8: contact id 'a' is used twice" in problems(broken_site)
 
 
 def test_broken_content_stops_create_app_with_the_problems(broken_site):

@@ -16,13 +16,12 @@ from flask import Flask
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
-from tirek import assets, export, i18n, security
+from tirek import assets, i18n, offline, security
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
-from tirek.offline import offline
 from tirek.search_index import build_indexes
 from tirek.urls import link_index_files, template_helpers
-from tirek.views import LanguageConverter, not_found, pages, server_error
+from tirek.views import SAFETY_SLUG, LanguageConverter, not_found, pages, server_error
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -53,16 +52,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.quiet_request_logs()
 
     app.register_blueprint(pages)
-    app.register_blueprint(offline)
+    app.register_blueprint(offline.offline)
     app.register_error_handler(404, not_found)
     # HTTP errors other than 404 keep Werkzeug's answer; the catch-all below is for real failures.
     app.register_error_handler(HTTPException, lambda error: error)
     app.register_error_handler(Exception, server_error)
-    app.jinja_env.globals.update(template_helpers(), format_date=format_date, config=app.config)
+    app.jinja_env.globals.update(template_helpers(), format_date=format_date, SAFETY_SLUG=SAFETY_SLUG)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["tirek_search"] = build_indexes(app, site)
-    app.cli.add_command(export.export_command)
+    # The export renders its copy with a second app from this factory (links ending in index.html).
+    app.extensions["tirek_factory"] = create_app
+    offline.prepare(app)
     return app
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tirek.content import LANGUAGES
+from tirek.languages import LANGUAGES
 from tirek.export import build_copy, write_tree
 from tirek.urls import page_path
 

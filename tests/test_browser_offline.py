@@ -10,8 +10,8 @@ import time
 import pytest
 from babel.messages.pofile import read_po
 
-from tirek import views
-from tirek.content import LANGUAGES
+from tirek import sitemap, views
+from tirek.languages import LANGUAGES
 
 from conftest import FIXTURE_SITE, ROOT
 
@@ -51,7 +51,7 @@ def translated(lang: str, msgid: str) -> str:
 
 def test_every_page_in_every_language_offline_after_one_visit(page, app, live_server_factory):
     client = app.test_client()
-    paths = views.page_paths(app.extensions["tirek_site"])
+    paths = sitemap.page_paths(app.extensions["tirek_site"].slugs)
     served = {path: client.get(path) for path in paths}
     titles = {path: title_of(response) for path, response in served.items()}
     # Some pages are bare on purpose (the quick exit's cover page): no stylesheet, no script.

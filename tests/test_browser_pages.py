@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from app import create_app
-from tirek.views import page_paths
+from tirek.sitemap import page_paths
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def shipped_paths():
-    return page_paths(create_app({"TESTING": True}).extensions["tirek_site"])
+    return page_paths(create_app({"TESTING": True}).extensions["tirek_site"].slugs)
 
 
 def test_page_fits_a_phone_and_the_exit_stays_in_view(page, live_server):

@@ -13,7 +13,8 @@ import pytest
 
 from app import create_app
 from tirek.checks import check_content
-from tirek.content import ContentError, body_hash, split_front_matter
+from tirek.content import ContentError, body_hash
+from tirek.sourcefile import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
@@ -215,7 +216,7 @@ def test_page_missing_in_english(site):
 def test_outdated_translation(site):
     source = site / "en" / "safety.md"
     edit(source, "Make a plan.", "Make a safety plan.")
-    new = body_hash(split_front_matter(source.read_text(encoding="utf-8"))[1])
+    new = body_hash(split_front_matter(source.read_text(encoding="utf-8")).body)
     assert check(site) == [
         f"resources/{lang}/safety.md:6: translation outdated: resources/en/safety.md changed since it was "
         f"translated (translation_of 'b5e5c09e2cf9', now '{new}'); update this page, then run: "

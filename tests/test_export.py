@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tirek import export, views
+from tirek import export, sitemap, views
 from tirek.config import load_config
-from tirek.content import LANGUAGES
+from tirek.languages import LANGUAGES
 from tirek.export import CHECKSUMS, build_copy, link_problems
 
 
@@ -68,15 +68,15 @@ def read_tree(folder) -> dict[str, bytes]:
 
 
 def run_export(app, *args):
-    return app.test_cli_runner().invoke(args=["export", *map(str, args)])
+    return app.test_cli_runner().invoke(export.export_command, list(map(str, args)))
 
 
 def test_copy_has_every_page_data_file_and_hashed_asset(files, copy_app):
     app = copy_app()
     site = app.extensions["tirek_site"]
-    for path in views.page_paths(site):
+    for path in sitemap.page_paths(site.slugs):
         assert path.lstrip("/") + "index.html" in files, path
-    for path in views.data_paths(site):
+    for path in sitemap.data_paths():
         assert path.lstrip("/") in files, path
     for hashed in app.config["ASSET_MANIFEST"].values():
         assert f"static/{hashed}" in files
@@ -116,7 +116,7 @@ def test_link_check_finds_root_absolute_and_dangling_links():
 def test_exported_pages_are_the_servers_pages_with_index_html_links(app, files):
     """One code path: the copy differs from the server only by the index.html it adds to links."""
     client = app.test_client()
-    for path in views.page_paths(app.extensions["tirek_site"]):
+    for path in sitemap.page_paths(app.extensions["tirek_site"].slugs):
         served = client.get(path).get_data(as_text=True)
         exported = files[path.lstrip("/") + "index.html"].decode()
         assert re.sub(r'(="[^"]*/)index\.html', r"\1", exported) == served, path
@@ -291,6 +291,6 @@ def test_export_needs_index_file_links(app):
 
 def test_a_broken_page_stops_the_export(monkeypatch, copy_app):
     app = copy_app()
-    monkeypatch.setattr(views, "page_paths", lambda site: ["/ru/", "/ru/no-such-page/"])
+    monkeypatch.setattr(export, "page_paths", lambda slugs: ["/ru/", "/ru/no-such-page/"])
     with pytest.raises(export.ExportError, match="/ru/no-such-page/: the app answered 404"):
         build_copy(app)

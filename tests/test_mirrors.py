@@ -12,7 +12,8 @@ from urllib.parse import urljoin
 import pytest
 
 from app import create_app
-from tirek.content import LANGUAGES, load_site
+from tirek.content import load_site
+from tirek.languages import LANGUAGES
 from tirek.mirrors import load_mirrors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,10 +148,10 @@ def test_mirrors_page_without_mirrors_says_so(fixture_client):
 
 
 def test_every_page_links_to_the_mirrors_page(fixture_app):
-    from tirek.views import page_paths
+    from tirek.sitemap import page_paths
 
     client = fixture_app.test_client()
-    paths = page_paths(fixture_app.extensions["tirek_site"]) + ["/kk/no-such-page/"]
+    paths = page_paths(fixture_app.extensions["tirek_site"].slugs) + ["/kk/no-such-page/"]
     # Pages with the site's layout, which live in a language's folder (not e.g. a neutral cover).
     for path in [p for p in paths if p.split("/")[1] in LANGUAGES]:
         html = client.get(path).get_data(as_text=True)

@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 import pytest
 
 from app import create_app
-from tirek import offline, views
-from tirek.content import LANGUAGES
+from tirek import offline, sitemap, views
+from tirek.languages import LANGUAGES
 
 from conftest import FIXTURE_SITE, ROOT
 
@@ -65,7 +65,7 @@ def test_service_worker_is_not_a_hashed_static_file(app):
 def test_precache_lists_every_page_data_file_and_static_file(app, client):
     site = app.extensions["tirek_site"]
     listed = revisions(client)
-    expected = {path.lstrip("/") for path in views.page_paths(site) + views.data_paths(site)}
+    expected = {path.lstrip("/") for path in sitemap.page_paths(site.slugs) + sitemap.data_paths()}
     expected.add("manifest.webmanifest")
     expected |= {f"static/{name}" for name in app.config["ASSET_MANIFEST"].values()}
     assert set(listed) == expected
@@ -98,7 +98,7 @@ def test_a_content_change_changes_sw_js_and_no_other_page(tmp_path):
     after_app = create_app({"TESTING": True, "RESOURCES_DIR": str(content)})
     after_client = after_app.test_client()
     after = served_precache(after_client)
-    data = {path.lstrip("/") for path in views.data_paths(after_app.extensions["tirek_site"])}
+    data = {path.lstrip("/") for path in sitemap.data_paths()}
 
     assert after_client.get("/sw.js").get_data() != before_source
     assert after["version"] != before["version"]
@@ -188,7 +188,7 @@ def test_offline_page_only_for_known_languages(client):
 
 def test_every_page_links_the_manifest_and_registers_the_worker(app, client):
     checked = 0
-    for path in views.page_paths(app.extensions["tirek_site"]):
+    for path in sitemap.page_paths(app.extensions["tirek_site"].slugs):
         html = client.get(path).get_data(as_text=True)
         if not re.search(r'<html lang="(%s)">' % "|".join(LANGUAGES), html):
             continue  # a bare page on purpose, such as the quick exit's cover page

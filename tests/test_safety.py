@@ -16,7 +16,7 @@ import pytest
 
 from app import create_app
 from conftest import LANGS, ROOT, free_port
-from tirek import views
+from tirek import sitemap, views
 from tirek.security import CONTENT_SECURITY_POLICY
 
 EXIT_URL = "https://exit.example/"
@@ -80,7 +80,7 @@ class Document(HTMLParser):
 
 def every_kind_of_request(app) -> list[tuple[str, str, dict]]:
     """(method, path, extra headers) for every kind of response the app gives."""
-    requests = [("GET", path, {}) for path in views.page_paths(site(app))]
+    requests = [("GET", path, {}) for path in sitemap.page_paths(site(app).slugs)]
     requests += [
         ("GET", "/", {}),                                   # language redirect
         ("GET", "/en/no-such-page/", {}),                   # 404 in a language
@@ -171,7 +171,7 @@ def test_static_files_name_no_other_origin():
 # --- quick exit markup --------------------------------------------------------------------------
 
 def test_every_page_but_the_cover_has_the_quick_exit_first(safety_app, client):
-    for path in views.page_paths(site(safety_app)):
+    for path in sitemap.page_paths(site(safety_app).slugs):
         if path == views.COVER_PATH:
             continue
         doc = Document(client.get(path).get_data(as_text=True))
@@ -219,7 +219,7 @@ def test_cover_page_betrays_nothing():
     html = response.get_data(as_text=True)
     doc = Document(html)
     assert response.status_code == 200
-    assert views.COVER_PATH in views.page_paths(site(app))
+    assert views.COVER_PATH in sitemap.page_paths(site(app).slugs)
     assert "pomegranate" not in html.lower() and "tirek" not in html.lower()
     assert "data-quick-exit" not in html
     assert not doc.find("script") and not doc.find("link") and not doc.find("a")
@@ -236,7 +236,7 @@ def test_cover_page_betrays_nothing():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_remove_page_asks_first(safety_app, client, lang):
-    assert f"/{lang}/remove/" in views.page_paths(site(safety_app))
+    assert f"/{lang}/remove/" in sitemap.page_paths(site(safety_app).slugs)
     response = client.get(f"/{lang}/remove/")
     assert response.status_code == 200
     assert "Clear-Site-Data" not in response.headers
@@ -263,7 +263,7 @@ def test_confirming_removal_clears_the_site_data_and_leaves(client, lang):
 
 
 def test_every_page_links_to_the_remove_page(safety_app, client):
-    for path in views.page_paths(site(safety_app)):
+    for path in sitemap.page_paths(site(safety_app).slugs):
         if path == views.COVER_PATH:
             continue
         hrefs = [urljoin(BASE + path, a.get("href", "")) for a in

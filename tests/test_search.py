@@ -12,7 +12,7 @@ import pytest
 
 from app import create_app
 from conftest import FIXTURE_SITE, LANGS
-from tirek import search, views
+from tirek import search, sitemap, views
 from tirek.search import EXACT, PREFIX, STEM, TYPO, normalize_word, quality, query_words
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -295,8 +295,8 @@ def test_static_copy_links_end_in_index_html():
 def test_search_is_listed_for_export_and_offline(app):
     site = app.extensions["tirek_site"]
     for lang in LANGS:
-        assert f"/{lang}/search/" in views.page_paths(site)
-        assert f"/{lang}/search/index.json" in views.data_paths(site)
+        assert f"/{lang}/search/" in sitemap.page_paths(site.slugs)
+        assert f"/{lang}/search/index.json" in sitemap.data_paths()
 
 
 @pytest.mark.parametrize("lang", LANGS)

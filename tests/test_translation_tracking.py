@@ -31,7 +31,7 @@ def run(root: Path, *args: str):
 
 
 def english_hash(root: Path, slug: str) -> str:
-    return body_hash(split_front_matter((root / "en" / f"{slug}.md").read_text(encoding="utf-8"))[1])
+    return body_hash(split_front_matter((root / "en" / f"{slug}.md").read_text(encoding="utf-8")).body)
 
 
 def states(root: Path) -> dict[tuple[str, str], str]:

@@ -19,7 +19,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import BaseError, CommandLineInterface, OptionError
 from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
-from .content import LANGUAGES, SOURCE_LANGUAGE, Problem
+from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .sourcefile import Problem
 
 TEMPLATE = "translations/messages.pot"
 EXTRACT = ["extract", "-F", "babel.cfg", "-o", TEMPLATE, "--no-location", "--sort-output",

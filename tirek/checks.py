@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from . import tracking
-from .content import (
-    HOME_SLUG, LANGUAGES, RESERVED_SLUGS, Page, Problem, Site, _display, _field_lines,
-    load_site, split_front_matter,
-)
+from .content import HOME_SLUG, Page, Site, load_site
+from .languages import LANGUAGES
 from .markup import render_markdown
+from .sitemap import LANGUAGE_PAGES
+from .sourcefile import FrontMatterError, Problem, field_lines, split_front_matter
+from .sourcefile import display_path as _display
 
-# Pages the app makes itself; content may link to them.
-APP_SLUGS = RESERVED_SLUGS - {"static"}
+# Pages the app makes itself in each language; content may link to them.
+APP_SLUGS = frozenset(LANGUAGE_PAGES)
 HEADING_HINTS = {
     "h1": "start headings at '##': the page title is the only top-level heading",
     "h5": "use '##', '###' or '####' for headings",
@@ -33,14 +35,14 @@ HEADING_HINTS = {
 
 
 def check_content(resources_dir: Path | str, today: dt.date, max_age_days: int) -> tuple[list[Problem], int]:
-    """Every problem in the content, sorted by file and line; and how many of them stop the app."""
+    """Every problem and notice in the content, sorted by file and line; and how many stop the app."""
     root = Path(resources_dir)
     site = load_site(root)
     blocking = list(site.problems)
     if not root.is_dir():
         return blocking, len(blocking)
     problems = blocking + check_site(site, root, today, max_age_days)
-    return sorted(problems, key=lambda p: (p.path, p.line)), len(blocking)
+    return sorted(problems, key=lambda p: (p.path, p.line, p.notice)), len(blocking)
 
 
 def check_site(site: Site, root: Path, today: dt.date, max_age_days: int) -> list[Problem]:
@@ -49,8 +51,10 @@ def check_site(site: Site, root: Path, today: dt.date, max_age_days: int) -> lis
     for page in all_pages(site):
         lines = source_lines(root, page)
         problems += broken_links(site, files, page, lines)
+        problems += raw_html(page, lines)
         problems += stripped_markup(page, lines)
         problems += bad_review_dates(page, lines, today, max_age_days)
+        problems += undated_sources(page, lines)
     problems += unverified_contacts(site, root)
     problems += missing_pages(files, root)
     problems += tracking.translation_problems(root)
@@ -166,7 +170,29 @@ def find_line(lines: list[str], needle: str, default: int) -> int:
     return default
 
 
-# Markdown the sanitizer removes ----------------------------------------------
+# Raw HTML and Markdown the sanitizer removes ------------------------------------
+
+RAW_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<!--")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def raw_html(page: Page, lines: list[str]) -> list[Problem]:
+    """HTML written into Markdown: readers see it as text (it never runs), so the author is told."""
+    problems, fenced = [], False
+    for number in range(page.body_line, len(lines) + 1):
+        line = lines[number - 1]
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        for match in RAW_TAG.finditer(CODE_SPAN.sub("", line)):
+            tag = f"<{match[1]}>" if match[1] else "<!--"
+            problems.append(Problem(page.path, number,
+                                    f"raw HTML {tag} is shown to readers as text, never run: write Markdown instead "
+                                    "(or put it in `backticks` to show code)"))
+    return problems
+
 
 def stripped_markup(page: Page, lines: list[str]) -> list[Problem]:
     """Each removal the sanitizer made, on the line of the Markdown block that caused it."""
@@ -222,25 +248,36 @@ def _quoted_value_line(lines: list[str], removed: str, default: int) -> int:
 # Dates and contacts ----------------------------------------------------------
 
 def bad_review_dates(page: Page, lines: list[str], today: dt.date, max_age_days: int) -> list[Problem]:
-    field_lines = _front_field_lines(lines)
+    lines_of = _front_field_lines(lines)
     problems = []
     if page.updated > today:
-        problems.append(Problem(page.path, field_lines.get("updated", 2),
+        problems.append(Problem(page.path, lines_of.get("updated", 2),
                                 f"'updated' {page.updated.isoformat()} is in the future"))
     elif (today - page.updated).days > max_age_days:
         problems.append(Problem(
-            page.path, field_lines.get("updated", 2),
+            page.path, lines_of.get("updated", 2),
             f"last reviewed {page.updated.isoformat()}, more than {max_age_days} days ago: "
-            "check the page, then set 'updated' to the date of your review"))
+            "check the page, then set 'updated' to the date of your review", notice=True))
     if isinstance(page.legal_review, dt.date) and page.legal_review > today:
-        problems.append(Problem(page.path, field_lines.get("legal_review", 2),
+        problems.append(Problem(page.path, lines_of.get("legal_review", 2),
                                 f"'legal_review' {page.legal_review.isoformat()} is in the future"))
     return problems
 
 
 def _front_field_lines(lines: list[str]) -> dict[str, int]:
-    parts = split_front_matter("\n".join(lines))
-    return _field_lines(parts[0]) if parts else {}
+    try:
+        return field_lines(split_front_matter("\n".join(lines)).text)
+    except FrontMatterError:
+        return {}
+
+
+def undated_sources(page: Page, lines: list[str]) -> list[Problem]:
+    """Readers see the date of a page's newest source; a source without a date cannot count."""
+    line = _front_field_lines(lines).get("sources", 2)
+    return [Problem(page.path, find_line(lines, source.title, line),
+                    f"source {source.title!r} has no 'date': add the date it was published (YYYY-MM-DD)",
+                    notice=True)
+            for source in page.sources if source.date is None]
 
 
 def unverified_contacts(site: Site, root: Path) -> list[Problem]:
@@ -248,7 +285,8 @@ def unverified_contacts(site: Site, root: Path) -> list[Problem]:
     return [
         Problem(where, contact.line,
                 f"contact {contact.id!r} is not verified, so readers do not see it: confirm its "
-                "details from a trustworthy source, then set 'verified: true' and 'verified_on'")
+                "details from a trustworthy source, then set 'verified: true' and 'verified_on'",
+                notice=True)
         for contact in site.contacts if not contact.verified
     ]
 
@@ -265,5 +303,5 @@ def missing_pages(files: dict[str, dict[str, Path]], root: Path) -> list[Problem
             if slug not in files[lang]:
                 source = _display(files[have[0]][slug], root)
                 where = _display(root / lang / f"{slug}.md", root)
-                problems.append(Problem(where, 1, f"page missing in {lang}: translate {source}"))
+                problems.append(Problem(where, 1, f"page missing in {lang}: translate {source}", notice=True))
     return problems

@@ -30,22 +30,33 @@ def content() -> None:
 
 
 @content.command("check")
-def content_check() -> None:
+@click.option("--strict", is_flag=True, help="Fail on notices too (unverified contacts, outdated translations…).")
+def content_check(strict: bool) -> None:
     """Report content problems; exit 1 if any.
 
-    One line a problem, 'path:line: message', every problem in one run. Works even
-    when the content is too broken for the app to start.
+    One line a problem, 'path:line: message', every problem in one run. Notices
+    ('path:line: notice: …') need a volunteer's attention but break nothing: they
+    fail the check only with --strict. Works even when the content is too broken
+    for the app to start.
     """
     config = load_config()
     problems, blocking = check_content(config["RESOURCES_DIR"], dt.date.today(),
                                        int(config["REVIEW_MAX_AGE_DAYS"]))
     for problem in problems:
         click.echo(str(problem))
-    if problems:
+    errors = [p for p in problems if not p.notice]
+    notices = len(problems) - len(errors)
+    summary = []
+    if errors:
         stop = f" ({blocking} of them stop the app from starting)" if blocking else ""
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{stop}.", err=True)
+        summary.append(f"{len(errors)} problem{'s' if len(errors) != 1 else ''}{stop}")
+    if notices:
+        summary.append(f"{notices} notice{'s' if notices != 1 else ''}")
+    if errors or (strict and notices):
+        click.echo(", ".join(summary) + ".", err=True)
         raise SystemExit(1)
-    click.echo(f"{config['RESOURCES_DIR']}: the content is sound.", err=True)
+    extra = f" ({summary[0]}: see above)" if summary else ""
+    click.echo(f"{config['RESOURCES_DIR']}: the content is sound{extra}.", err=True)
 
 
 @content.command("status")

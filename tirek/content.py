@@ -1,8 +1,8 @@
-"""Load, validate and render the content in resources/ once, at start-up.
+"""The pages in resources/: read, validated and rendered once, at start-up.
 
-Everything a request needs is computed here: a request is a dictionary lookup.
-Problems are collected, not raised one at a time, so a volunteer sees all of
-them in one run, each as ``path:line: message``.
+Everything a request needs is computed here: a request is a dictionary lookup. Problems are
+collected, not raised one at a time, so a volunteer sees all of them in one run, each as
+``path:line: message``. Contacts and mirrors have modules of their own.
 """
 
 from __future__ import annotations
@@ -13,33 +13,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .contacts import Contact, load_contacts
+from .languages import LANGUAGES, fallback_order
 from .markup import render_markdown
+from .mirrors import Mirror, load_mirrors
+from .sitemap import RESERVED_SLUGS
+from .sourcefile import (
+    FrontMatterError, Problem, YamlProblem, display_path, field_lines, parse_yaml, read_text,
+    split_front_matter,
+)
 
-LANGUAGES = ("kk", "ru", "en")
-SOURCE_LANGUAGE = "en"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Slugs the app itself serves; a content file may not take them.
-RESERVED_SLUGS = frozenset({"contacts", "search", "offline", "cover", "remove", "static", "mirrors"})
 HOME_SLUG = "index"
-PAGE_FIELDS = {"title", "summary", "updated", "order", "sources", "legal_review", "translation_of"}
+PAGE_FIELDS = {"title", "summary", "updated", "order", "sources", "legal_review", "translation_of", "keywords"}
 REQUIRED_FIELDS = ("title", "summary", "updated")
-CONTACT_FIELDS = {
-    "id", "category", "name", "description", "phone", "email", "url",
-    "verified", "verified_on", "source",
-}
-CONTACT_CATEGORIES = ("emergency", "organisation")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+SOURCE_FIELDS = {"title", "url", "date"}
 
 
 class ContentError(SystemExit):
@@ -60,6 +48,7 @@ class ContentError(SystemExit):
 class Source:
     title: str
     url: str | None = None
+    date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +57,7 @@ class Page:
     slug: str
     title: str
     summary: str
-    updated: dt.date
+    updated: dt.date  # when a volunteer last checked the facts
     order: int
     html: str
     path: str
@@ -76,6 +65,8 @@ class Page:
     sources: tuple[Source, ...] = ()
     legal_review: str | dt.date | None = None
     translation_of: str | None = None
+    # Words readers type for this subject that the text may not use; searched, never shown.
+    keywords: tuple[str, ...] = ()
     # What the sanitizer removed from the author's Markdown; content check reports it.
     stripped: tuple[str, ...] = ()
     body_line: int = 1
@@ -88,24 +79,11 @@ class Page:
     def lawyer_reviewed(self) -> bool:
         return isinstance(self.legal_review, dt.date)
 
-
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    category: str
-    name: dict[str, str]
-    description: dict[str, str]
-    verified: bool
-    verified_on: dt.date | None
-    source: str
-    phone: str | None = None
-    email: str | None = None
-    url: str | None = None
-    line: int = 1
-
     @property
-    def tel(self) -> str | None:
-        return "tel:" + re.sub(r"[^0-9+]", "", self.phone) if self.phone else None
+    def newest_source(self) -> dt.date | None:
+        """The date of the newest source: how current the facts can be, whatever 'updated' says."""
+        dates = [source.date for source in self.sources if source.date]
+        return max(dates) if dates else None
 
 
 @dataclass
@@ -113,7 +91,7 @@ class Site:
     pages: dict[str, dict[str, Page]] = field(default_factory=dict)
     homes: dict[str, Page] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
-    mirrors: list = field(default_factory=list)  # tirek.mirrors.Mirror
+    mirrors: list[Mirror] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -147,15 +125,14 @@ class Site:
         return [c for c in self.contacts if c.verified]
 
 
-def fallback_order(lang: str) -> list[str]:
-    """Kazakh readers nearly all read Russian; Russian readers get English last."""
-    order = {"kk": ["kk", "ru", "en"], "ru": ["ru", "en", "kk"], "en": ["en", "ru", "kk"]}
-    return order.get(lang, list(LANGUAGES))
-
-
 def body_hash(text: str) -> str:
     """A short, stable fingerprint of a page body, for translation tracking."""
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def is_page_name(stem: str) -> bool:
+    """A file name load_site reads as a page (it reports the others)."""
+    return stem == HOME_SLUG or (bool(SLUG_RE.match(stem)) and stem not in RESERVED_SLUGS)
 
 
 def load_site(resources_dir: Path | str) -> Site:
@@ -168,40 +145,20 @@ def load_site(resources_dir: Path | str) -> Site:
     for lang in LANGUAGES:
         site.pages[lang] = {}
         for path in sorted((root / lang).glob("*.md")):
-            page = _load_page(path, lang, root, site.problems)
+            page = load_page(path, lang, root, site.problems)
             if page is None:
                 continue
             if page.slug == HOME_SLUG:
                 site.homes[lang] = page
             else:
                 site.pages[lang][page.slug] = page
-    site.contacts = _load_contacts(root / "contacts.yaml", root, site.problems)
-    from .mirrors import load_mirrors  # mirrors.py builds on this module's helpers
-
+    site.contacts = load_contacts(root / "contacts.yaml", root, site.problems)
     site.mirrors = load_mirrors(root / "mirrors.yaml", root, site.problems)
     return site
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Return (front matter, body, line number where the body starts), or None."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
-            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
-    return None
-
-
-def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Page | None:
-    where = _display(path, root)
+def load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Page | None:
+    where = display_path(path, root)
     slug = path.stem
     if not SLUG_RE.match(slug):
         problems.append(Problem(where, 1, f"file name {slug!r} is not a slug (a-z, 0-9 and dashes)"))
@@ -209,35 +166,26 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
     if slug in RESERVED_SLUGS:
         problems.append(Problem(where, 1, f"slug {slug!r} is reserved for a page the app makes"))
         return None
+    text = read_text(path, root, problems)
+    if text is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(where, 1, f"not UTF-8 text ({error.reason})"))
+        front = split_front_matter(text)
+        meta, _ = parse_yaml(front.text)
+    except FrontMatterError as error:
+        problems.append(Problem(where, error.line, str(error)))
         return None
-    parts = split_front_matter(text)
-    if parts is None:
-        problems.append(Problem(where, 1, "front matter missing: the file must start with '---', the fields, and '---'"))
+    except YamlProblem as problem:
+        # The YAML starts on the file's second line.
+        problems.append(Problem(where, problem.line + 1, f"front matter: {problem}"))
         return None
-    front_text, body, body_line = parts
-    try:
-        meta = yaml.safe_load(front_text) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        # A mark past the closing '---' means "unfinished"; point at the last field instead.
-        line = min(mark.line + 2, body_line - 2) if mark else 1
-        reason = getattr(error, "problem", None) or "cannot be read"
-        problems.append(Problem(where, line, f"front matter is not valid YAML: {reason}"))
-        return None
-    except ValueError as error:  # YAML reads 2026-13-01 as a date, then fails to build it
-        problems.append(Problem(where, _impossible_date_line(front_text, 2),
-                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
-        return None
+    meta = meta or {}
     if not isinstance(meta, dict):
         problems.append(Problem(where, 2, "front matter must be 'field: value' lines"))
         return None
 
     before = len(problems)
-    line_of = _field_lines(front_text)
+    line_of = field_lines(front.text)
 
     def report(name: str, message: str) -> None:
         problems.append(Problem(where, line_of.get(name, 2), message))
@@ -263,13 +211,14 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
     if "legal_review" in meta and not (legal_review == "pending" or isinstance(legal_review, dt.date)):
         report("legal_review", "field 'legal_review' must be 'pending' or the date a lawyer reviewed the page (YYYY-MM-DD)")
     sources = _read_sources(meta.get("sources"), lambda message: report("sources", message))
+    keywords = _read_keywords(meta.get("keywords"), lambda message: report("keywords", message))
     translation_of = meta.get("translation_of")
     if translation_of is not None and not isinstance(translation_of, str):
         report("translation_of", "field 'translation_of' must be text (the source's hash)")
     if len(problems) > before:
         return None
 
-    html, stripped = render_markdown(body)
+    html, stripped = render_markdown(front.body)
     return Page(
         lang=lang,
         slug=slug,
@@ -279,34 +228,14 @@ def _load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pa
         order=order,
         html=html,
         path=where,
-        body_hash=body_hash(body),
+        body_hash=body_hash(front.body),
         sources=sources,
         legal_review=legal_review,
         translation_of=translation_of,
+        keywords=keywords,
         stripped=tuple(stripped),
-        body_line=body_line,
+        body_line=front.body_line,
     )
-
-
-def _field_lines(front_text: str) -> dict[str, int]:
-    """Line numbers (in the file) of top-level front-matter fields."""
-    lines = {}
-    for number, line in enumerate(front_text.splitlines(), start=2):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if match:
-            lines.setdefault(match.group(1), number)
-    return lines
-
-
-def _impossible_date_line(text: str, first: int) -> int:
-    """The line of the first YYYY-MM-DD value that is not a real date."""
-    for number, line in enumerate(text.splitlines(), start=first):
-        for match in re.finditer(r"\b(\d{4})-(\d\d?)-(\d\d?)\b", line):
-            try:
-                dt.date(*map(int, match.groups()))
-            except ValueError:
-                return number
-    return first
 
 
 def _read_sources(value, report) -> tuple[Source, ...]:
@@ -319,122 +248,31 @@ def _read_sources(value, report) -> tuple[Source, ...]:
     for item in value:
         if isinstance(item, str):
             sources.append(Source(item))
-        elif isinstance(item, dict) and isinstance(item.get("title"), str):
-            url = item.get("url")
-            if url is not None and not (isinstance(url, str) and url.startswith("https://")):
-                report(f"source {item['title']!r}: url must start with https://")
-                continue
-            sources.append(Source(item["title"], url))
-        else:
+            continue
+        if not (isinstance(item, dict) and isinstance(item.get("title"), str)):
             report("each source needs a 'title'")
+            continue
+        title = item["title"]
+        unknown = sorted(set(item) - SOURCE_FIELDS)
+        if unknown:
+            report(f"source {title!r}: unknown field {unknown[0]!r} (known: date, title, url)")
+            continue
+        url = item.get("url")
+        if url is not None and not (isinstance(url, str) and re.fullmatch(r"https://[^\s/?#]+\S*", url)):
+            report(f"source {title!r}: url must start with https:// and a host name")
+            continue
+        date = item.get("date")
+        if date is not None and not isinstance(date, dt.date):
+            report(f"source {title!r}: 'date' must be the source's date as YYYY-MM-DD, got {date!r}")
+            continue
+        sources.append(Source(title, url, date))
     return tuple(sources)
 
 
-def load_yaml_list(path: Path, where: str, problems: list[Problem], not_a_list: str,
-                   empty_ok: bool = False) -> list[tuple[object, int]] | None:
-    """The entries of a YAML file that holds a list, each with its line; None after a problem.
-
-    ``not_a_list`` is the message when the file holds something else; with ``empty_ok``
-    a file of only comments is an empty list.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(where, 1, f"not UTF-8 text ({error.reason})"))
-        return None
-    try:
-        nodes = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or "cannot be read"
-        problems.append(Problem(where, mark.line + 1 if mark else 1, f"not valid YAML: {reason}"))
-        return None
-    except ValueError as error:  # an impossible date such as 2026-02-30
-        problems.append(Problem(where, _impossible_date_line(text, 1),
-                                f"impossible date ({error}); dates are written YYYY-MM-DD"))
-        return None
-    if data is None and empty_ok:
-        return []
-    if not isinstance(data, list):
-        problems.append(Problem(where, 1, not_a_list))
-        return None
-    return [(entry, nodes.value[index].start_mark.line + 1) for index, entry in enumerate(data)]
-
-
-def text_in_each_language(value) -> bool:
-    """True for a mapping like {kk: "…", ru: "…", en: "…"} with text for every language."""
-    return isinstance(value, dict) and all(isinstance(value.get(l), str) and value.get(l).strip() for l in LANGUAGES)
-
-
-def _load_contacts(path: Path, root: Path, problems: list[Problem]) -> list[Contact]:
-    where = _display(path, root)
-    if not path.exists():
-        problems.append(Problem(where, 1, "contacts file missing"))
-        return []
-    entries = load_yaml_list(path, where, problems, "contacts must be a list of entries ('- id: …')")
-    if entries is None:
-        return []
-    contacts, ids = [], set()
-    for entry, line in entries:
-        contact = _read_contact(entry, where, line, problems)
-        if contact is None:
-            continue
-        if contact.id in ids:
-            problems.append(Problem(where, line, f"contact id {contact.id!r} is used twice"))
-            continue
-        ids.add(contact.id)
-        contacts.append(contact)
-    return contacts
-
-
-def _read_contact(entry, where: str, line: int, problems: list[Problem]) -> Contact | None:
-    if not isinstance(entry, dict):
-        problems.append(Problem(where, line, "each contact must be a set of 'field: value' lines"))
-        return None
-    before = len(problems)
-
-    def report(message: str) -> None:
-        problems.append(Problem(where, line, f"contact {entry.get('id', '?')!r}: {message}"))
-
-    for name in sorted(set(entry) - CONTACT_FIELDS):
-        report(f"unknown field {name!r}")
-    if not isinstance(entry.get("id"), str) or not SLUG_RE.match(entry.get("id", "")):
-        report("'id' must be lowercase letters, digits and dashes")
-    if entry.get("category") not in CONTACT_CATEGORIES:
-        report(f"'category' must be one of {', '.join(CONTACT_CATEGORIES)}")
-    for name in ("name", "description"):
-        value = entry.get(name)
-        if not text_in_each_language(value):
-            report(f"'{name}' needs text for each of {', '.join(LANGUAGES)}")
-    if not isinstance(entry.get("verified"), bool):
-        report("'verified' must be true or false")
-    verified_on = entry.get("verified_on")
-    if entry.get("verified") is True and not isinstance(verified_on, dt.date):
-        report("a verified contact needs 'verified_on' as YYYY-MM-DD")
-    if not entry.get("source"):
-        report("'source' must say where the details come from")
-    phone = entry.get("phone")
-    if phone is not None and not re.fullmatch(r"\+?[0-9][0-9 ()-]*", str(phone)):
-        report(f"'phone' {phone!r} must be digits as dialled")
-    url = entry.get("url")
-    if url is not None and not str(url).startswith("https://"):
-        report("'url' must start with https://")
-    email = entry.get("email")
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(email)):
-        report(f"'email' {email!r} is not an e-mail address")
-    if len(problems) > before:
-        return None
-    return Contact(
-        id=entry["id"],
-        category=entry["category"],
-        name=entry["name"],
-        description=entry["description"],
-        verified=entry["verified"],
-        verified_on=verified_on if isinstance(verified_on, dt.date) else None,
-        source=str(entry["source"]),
-        phone=str(phone) if phone is not None else None,
-        email=email,
-        url=url,
-        line=line,
-    )
+def _read_keywords(value, report) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(word, str) and word.strip() for word in value):
+        report("field 'keywords' must be a list of words, such as [suicide, hotline]")
+        return ()
+    return tuple(word.strip() for word in value)

@@ -26,15 +26,12 @@ import click
 from flask import current_app, render_template
 from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
-from werkzeug.exceptions import HTTPException
 
 from . import views
 from .config import DEFAULTS
-from .content import LANGUAGES
-from .i18n import DEFAULT_LANGUAGE
+from .languages import DEFAULT_LANGUAGE, LANGUAGES
+from .sitemap import ROOT_FILES, data_paths, page_paths
 
-# Served at fixed root URLs by features that may or may not be present; exported when they are.
-ROOT_FILES = ("/sw.js", "/manifest.webmanifest")
 CHECKSUMS = "SHA256SUMS"
 # Zip entries carry a date; a fixed one keeps the archive the same for the same content.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -47,18 +44,10 @@ class ExportError(click.ClickException):
 def export_paths(app) -> list[str]:
     """Every URL the copy needs: pages, data files, hashed static files, service worker, manifest."""
     site = app.extensions["tirek_site"]
-    paths = views.page_paths(site) + views.data_paths(site)
+    paths = page_paths(site.slugs) + data_paths()
     paths += [f"/static/{name}" for name in sorted(app.config["ASSET_MANIFEST"].values())]
-    paths += [path for path in ROOT_FILES if serves(app, path)]
+    paths += ROOT_FILES
     return list(dict.fromkeys(paths))
-
-
-def serves(app, path: str) -> bool:
-    try:
-        app.url_map.bind("localhost").match(path)
-    except HTTPException:  # NotFound, or a redirect to another URL
-        return False
-    return True
 
 
 def file_name(path: str) -> str:
@@ -233,12 +222,11 @@ def copy_settings(app) -> dict:
 @with_appcontext
 def export_command(directory: Path, zip_path: Path | None) -> None:
     """Write a complete static copy of the site into DIRECTORY."""
-    from app import create_app  # app.py imports this module, so not at the top
-
     directory = directory.absolute()
     if zip_path and directory in zip_path.absolute().parents:
         raise ExportError(f"{zip_path}: write the zip file outside the copy's folder")
-    copy_app = create_app(copy_settings(current_app))
+    # A second app from the same factory, with links that end in index.html.
+    copy_app = current_app.extensions["tirek_factory"](copy_settings(current_app))
     files = build_copy(copy_app)
     for problem in link_problems(files):
         click.echo(f"warning: {problem}", err=True)

@@ -15,10 +15,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from flask import request
 
-from .content import LANGUAGES
+from .languages import DEFAULT_LANGUAGE, LANGUAGES
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
-DEFAULT_LANGUAGE = "ru"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 log = logging.getLogger(__name__)
 

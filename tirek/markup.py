@@ -20,14 +20,37 @@ ALLOWED_TAGS = frozenset({
     "p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "code", "pre",
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
 })
+ALLOWED_PROTOCOLS = frozenset({"https", "mailto", "tel"})
+
+
+def link_allowed(href: str) -> bool:
+    """https, tel, a plain mailto (no cc, bcc or prefilled body), or a link within the site.
+
+    ``//host/`` has no scheme but leaves the site, so it counts as an outside link without https.
+    """
+    parts = urlsplit(href.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "":
+        return not parts.netloc and not href.strip().startswith(("//", "\\", "/\\"))
+    if scheme == "mailto":
+        return not parts.query and "@" in parts.path and "," not in parts.path
+    return scheme in ALLOWED_PROTOCOLS
+
+
+def _attribute_allowed(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        return name == "title" or (name == "href" and link_allowed(value))
+    return name in {"h2": ("id",), "h3": ("id",), "h4": ("id",), "th": ("align",), "td": ("align",)}.get(tag, ())
+
+
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "h2": ["id"], "h3": ["id"], "h4": ["id"],
                       "th": ["align"], "td": ["align"]}
-ALLOWED_PROTOCOLS = frozenset({"https", "mailto", "tel"})
 
 
 def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(
-        extensions=["tables", "sane_lists", "toc"],
+        # attr_list lets authors give a heading a stable id in every language: ## Now {#now}
+        extensions=["tables", "sane_lists", "attr_list", "toc"],
         extension_configs={
             "toc": {"slugify": slugify_unicode},
             # align= instead of style=, which the Content-Security-Policy forbids.
@@ -46,16 +69,11 @@ def render_markdown(text: str) -> tuple[str, list[str]]:
     clean = bleach.clean(
         raw,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=_attribute_allowed,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
     )
     return clean, removed
-
-
-def link_allowed(href: str) -> bool:
-    scheme = urlsplit(href).scheme.lower()
-    return scheme == "" or scheme in ALLOWED_PROTOCOLS
 
 
 class _Audit(HTMLParser):

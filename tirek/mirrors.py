@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .content import LANGUAGES, Problem, _display, load_yaml_list, text_in_each_language
+from .languages import LANGUAGES
+from .sourcefile import Problem, display_path, load_yaml_list, text_in_each_language
 
 MIRROR_FIELDS = {"url", "kind", "added", "note"}
 # The kinds of copy and the URL schemes each may use.
@@ -36,8 +37,8 @@ def load_mirrors(path: Path, root: Path, problems: list[Problem]) -> list[Mirror
     """The mirrors in ``path``; a missing file means none are listed."""
     if not path.exists():
         return []
-    where = _display(path, root)
-    entries = load_yaml_list(path, where, problems, "mirrors must be a list of entries ('- url: …'), or []",
+    where = display_path(path, root)
+    entries = load_yaml_list(path, root, problems, "mirrors must be a list of entries ('- url: …'), or []",
                              empty_ok=True)
     mirrors, urls = [], set()
     for entry, line in entries or []:

@@ -4,30 +4,26 @@ Workbox's precaching model, written out by hand: every page and data file is ren
 the test client and listed with a hash of its body; hashed static files are listed by their URL,
 which is already their version. The list goes into ``sw.js`` in place of ``self.__TIREK_PRECACHE``,
 so any change to a page, a translation, a template or a static file changes ``sw.js``, and browsers
-install the new version. The list is built on the first request for ``sw.js``, not at start-up, so
-that tests and CLI commands that never ask for it do not pay for rendering every page.
+install the new version. The list and the filled-in ``sw.js`` are built once, at start-up.
 """
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import json
-import threading
 
 from flask import Blueprint, Flask, current_app, render_template, request
 
 from .assets import STATIC_DIR
-from .content import LANGUAGES
-from .i18n import DEFAULT_LANGUAGE
+from .languages import DEFAULT_LANGUAGE, LANGUAGES
+from .sitemap import MANIFEST_PATH, data_paths, page_paths
 from .urls import alternates, relative
-from .views import data_paths, page_paths, site
+from .views import site
 
 offline = Blueprint("offline", __name__)
 
 SERVICE_WORKER = STATIC_DIR / "sw.js"
 PLACEHOLDER = "self.__TIREK_PRECACHE"
-MANIFEST_PATH = "/manifest.webmanifest"
 # The colours of the stylesheet: the splash screen's background and the installed app's title bar.
 BACKGROUND_COLOR = "#fbfaf7"
 THEME_COLOR = "#0f6b5c"
@@ -36,9 +32,6 @@ ICONS = (
     ("icons/icon-512.png", "512x512", "any"),
     ("icons/icon-maskable-512.png", "512x512", "maskable"),
 )
-
-# Re-entrant: the service worker's source asks for the precache list while holding it.
-_lock = threading.RLock()
 
 
 class PrecacheError(RuntimeError):
@@ -51,7 +44,7 @@ def revision(data: bytes) -> str:
 
 def offline_paths(site) -> list[str]:
     """Everything the service worker stores besides the hashed static files, as absolute paths."""
-    return [*page_paths(site), *data_paths(site), MANIFEST_PATH]
+    return [*page_paths(site.slugs), *data_paths(), MANIFEST_PATH]
 
 
 def build_precache(app: Flask) -> dict:
@@ -80,31 +73,20 @@ def build_precache(app: Flask) -> dict:
     }
 
 
-def precache(app: Flask) -> dict:
-    """The precache manifest, built once per process: the content does not change while it runs."""
-    # Outside the current request's context: inside it, every test-client request would share
-    # one app context, and Flask-Babel's locale cached on g with it.
-    return _once(app, "tirek_precache", lambda app: contextvars.Context().run(build_precache, app))
-
-
-def service_worker_source(app: Flask) -> str:
-    """sw.js with its precache list, read and filled in once per process, not on every update check."""
-    return _once(app, "tirek_service_worker", _fill_service_worker)
-
-
-def _fill_service_worker(app: Flask) -> str:
+def fill_service_worker(precache: dict) -> str:
+    """sw.js with its precache list, filled in once at start-up, not on every update check."""
     source = SERVICE_WORKER.read_text(encoding="utf-8")
     if source.count(PLACEHOLDER) != 1:
         raise PrecacheError(f"{SERVICE_WORKER}: must contain {PLACEHOLDER} exactly once")
-    return source.replace(PLACEHOLDER, json.dumps(precache(app), indent=1))
+    return source.replace(PLACEHOLDER, json.dumps(precache, indent=1))
 
 
-def _once(app: Flask, key: str, build):
-    app = getattr(app, "_get_current_object", lambda: app)()  # current_app works too
-    with _lock:
-        if key not in app.extensions:
-            app.extensions[key] = build(app)
-        return app.extensions[key]
+def prepare(app: Flask) -> None:
+    """Build the precache list and sw.js; called by create_app once the routes are in place."""
+    app.extensions["tirek_precache"] = build_precache(app)
+    app.extensions["tirek_service_worker"] = fill_service_worker(app.extensions["tirek_precache"])
+    # Rendering the pages for their hashes is part of setting up, not a reader's first request.
+    app._got_first_request = False
 
 
 def web_app_manifest(config, asset_manifest: dict[str, str]) -> dict:
@@ -137,7 +119,7 @@ def no_cache(response):
 
 @offline.route("/sw.js")
 def service_worker():
-    source = service_worker_source(current_app)
+    source = current_app.extensions["tirek_service_worker"]
     return no_cache(current_app.response_class(source, mimetype="text/javascript"))
 
 

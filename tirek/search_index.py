@@ -24,9 +24,10 @@ from html.parser import HTMLParser
 from flask import Flask
 from flask_babel import gettext
 
-from .content import LANGUAGES, Site
+from .content import Site
+from .languages import LANGUAGES
 from .search import BODY, INDEX_VERSION, SUMMARY, TITLE, tokens
-from .urls import page_path
+from .sitemap import page_path
 
 BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "td", "th", "tr", "blockquote", "pre", "br", "hr",
                     "ul", "ol", "table"})

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import yaml
 
-from .content import (
-    HOME_SLUG, LANGUAGES, RESERVED_SLUGS, SLUG_RE, SOURCE_LANGUAGE, Problem, _display, body_hash, split_front_matter,
-)
+from .content import HOME_SLUG, body_hash, is_page_name
+from .languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
+from .sourcefile import FrontMatter, FrontMatterError, Problem, split_front_matter
+from .sourcefile import display_path as _display
 
 CURRENT, OUTDATED, MISSING, SOURCE = "current", "outdated", "missing", "source"
-TRANSLATION_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)
 SOURCE_FIRST = (SOURCE_LANGUAGE, *TRANSLATION_LANGUAGES)
 FIELD = "translation_of"
 FIELD_RE = re.compile(rf"^{FIELD}\s*:(.*)$")
@@ -50,27 +50,23 @@ class MarkError(Exception):
 
 def content_files(root: Path) -> dict[str, dict[str, Path]]:
     """Every Markdown file by language and slug (the home page as 'index'), broken or not."""
-    return {lang: {path.stem: path for path in sorted((root / lang).glob("*.md")) if _is_page_name(path.stem)}
+    # Files load_site refuses for their name are reported there, not tracked here.
+    return {lang: {path.stem: path for path in sorted((root / lang).glob("*.md")) if is_page_name(path.stem)}
             for lang in LANGUAGES}
-
-
-def _is_page_name(stem: str) -> bool:
-    """Files load_site refuses for their name are reported there, not tracked here."""
-    return stem == HOME_SLUG or (bool(SLUG_RE.match(stem)) and stem not in RESERVED_SLUGS)
 
 
 def source_hash(path: Path) -> str | None:
     """The body_hash of a page file, or None when it has no readable front matter."""
-    parts = _split(path)
-    return body_hash(parts[1]) if parts else None
+    front = _split(path)
+    return body_hash(front.body) if front else None
 
 
 def recorded_hash(path: Path) -> tuple[str | None, int]:
     """The translation_of value in a file's front matter and its line (None, 1 when absent)."""
-    parts = _split(path)
-    if not parts:
+    front = _split(path)
+    if not front:
         return None, 1
-    for number, line in enumerate(parts[0].splitlines(), start=2):
+    for number, line in enumerate(front.text.splitlines(), start=2):
         match = FIELD_RE.match(line)
         if match:
             try:
@@ -81,10 +77,12 @@ def recorded_hash(path: Path) -> tuple[str | None, int]:
     return None, 1
 
 
-def _split(path: Path) -> tuple[str, str, int] | None:
+def _split(path: Path) -> FrontMatter | None:
+    if not path.is_file():
+        return None
     try:
         return split_front_matter(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, FrontMatterError):
         return None
 
 
@@ -143,8 +141,8 @@ def translation_problems(root: Path) -> list[Problem]:
         else:
             message = (f"translation outdated: {status.reason}; update this page, then run: "
                        f"{mark_command(status.slug, status.lang)}")
-        problems.append(Problem(status.path, status.line, message))
-    for slug, path in content_files(root)[SOURCE_LANGUAGE].items():
+        problems.append(Problem(status.path, status.line, message, notice=True))
+    for path in content_files(root)[SOURCE_LANGUAGE].values():
         recorded, line = recorded_hash(path)
         if recorded is not None:
             problems.append(Problem(_display(path, root), line,
@@ -186,12 +184,11 @@ def mark_current(root: Path, slug: str, langs: list[str] | None = None) -> list[
 
 def _write_hash(path: Path, value: str, where: str) -> None:
     text = path.read_bytes().decode("utf-8")
+    try:
+        close = split_front_matter(text).body_line - 2  # the index of the closing '---' line
+    except FrontMatterError as error:
+        raise MarkError(f"{where}:{error.line}: {error}") from None
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        raise MarkError(f"{where}:1: front matter missing: the file must start with '---'")
-    close = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if close is None:
-        raise MarkError(f"{where}:1: front matter not closed with '---'")
     # Quoted: a hash of digits only would otherwise be read as a number.
     field = f'{FIELD}: "{value}"'
     for index in range(1, close):

@@ -8,9 +8,8 @@ import re
 
 from flask import current_app, request
 
-from .content import LANGUAGES
-
-LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+from .languages import LANGUAGE_NAMES, LANGUAGES
+from .sitemap import page_path
 
 
 def relative(target: str, base: str | None = None) -> str:
@@ -48,10 +47,6 @@ def link_index_files(site) -> None:
             pages[slug] = rewrite(page)
     for lang, page in site.homes.items():
         site.homes[lang] = rewrite(page)
-
-
-def page_path(lang: str, slug: str | None = None) -> str:
-    return f"/{lang}/{slug}/" if slug else f"/{lang}/"
 
 
 def asset_url(name: str) -> str:

@@ -7,13 +7,14 @@ from flask_babel import force_locale, gettext
 from werkzeug.routing import AnyConverter
 
 from . import search as matching
-from .content import LANGUAGES, SLUG_RE
+from .contacts import by_category
+from .content import SLUG_RE
 from .i18n import best_language, url_language
-from .search_index import index_path, search_path
-from .urls import LANGUAGE_NAMES, alternates, page_path, relative
+from .languages import LANGUAGE_NAMES, LANGUAGES
+from .sitemap import COVER_PATH, page_path
+from .urls import alternates, relative
 
 pages = Blueprint("pages", __name__)
-COVER_PATH = "/cover/"
 SAFETY_SLUG = "using-this-site-safely"
 
 
@@ -66,12 +67,8 @@ def home(lang: str):
 
 @pages.route("/<lang:lang>/contacts/")
 def contacts(lang: str):
-    entries = site().verified_contacts()
-    return render_template(
-        "contacts.html", lang=lang, alternates=alternates(lang, "contacts"),
-        emergency=[c for c in entries if c.category == "emergency"],
-        organisations=[c for c in entries if c.category == "organisation"],
-    )
+    return render_template("contacts.html", lang=lang, alternates=alternates(lang, "contacts"),
+                           groups=by_category(site().contacts))
 
 
 @pages.route("/<lang:lang>/remove/", methods=["GET", "POST"])
@@ -134,34 +131,11 @@ def content_page(lang: str, slug: str):
 
 def not_found(error):
     lang = url_language()
-    return render_template("404.html", lang=lang, alternates=alternates(lang, None)), 404
+    return render_template("error.html", lang=lang, alternates=alternates(lang, None), status=404), 404
 
 
 def server_error(error: Exception):
     """Last resort: log the error, show the reader a calm page, never a traceback."""
     current_app.logger.exception("unhandled error")
     lang = url_language()
-    return render_template("error.html", lang=lang, alternates=alternates(lang, None)), 500
-
-
-def page_paths(site) -> list[str]:
-    """Every HTML page the app serves, as absolute paths: the export and the precache list use it.
-
-    A feature that adds a page adds its paths here, so offline use and static copies get it too.
-    """
-    paths = []
-    for lang in LANGUAGES:
-        paths.append(page_path(lang))
-        paths.append(page_path(lang, "contacts"))
-        paths.append(page_path(lang, "offline"))
-        paths.append(page_path(lang, "remove"))
-        paths.append(search_path(lang))
-        paths.append(page_path(lang, "mirrors"))
-        paths.extend(page_path(lang, slug) for slug in site.slugs)
-    paths.append(COVER_PATH)
-    return paths
-
-
-def data_paths(site) -> list[str]:
-    """Non-HTML files the pages need offline (e.g. search indexes), as absolute paths."""
-    return [index_path(lang) for lang in LANGUAGES]
+    return render_template("error.html", lang=lang, alternates=alternates(lang, None), status=500), 500

@@ -18,8 +18,6 @@ from tirek.sitemap import download_paths
 
 from conftest import FIXTURE_SITE
 
-BUDGET_GZIPPED = 150_000
-
 
 class Document(HTMLParser):
     def __init__(self, html: str):
@@ -189,4 +187,4 @@ def test_footer_links_to_the_share_page_only_when_it_exists(tmp_path, fixture_co
 def test_the_shipped_content_fits_the_budget(client):
     for lang in LANGUAGES:
         data = client.get(f"/{lang}/copy.html").get_data()
-        assert len(gzip.compress(data, 9)) <= BUDGET_GZIPPED, f"{lang}: run bench/copy_size.py"
+        assert len(gzip.compress(data, 9)) <= single_file.BUDGET_GZIPPED, f"{lang}: run bench/copy_size.py"

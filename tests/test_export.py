@@ -376,3 +376,19 @@ def test_static_copy_removal_page_needs_no_server(files, client):
 def test_one_file_copies_are_the_servers(files, client):
     for lang in LANGUAGES:
         assert files[f"{lang}/copy.html"] == client.get(f"/{lang}/copy.html").get_data(), lang
+
+
+def test_every_get_route_of_the_app_is_in_the_copy(files, copy_app):
+    """sitemap.py is the inventory: a new route that is not in it would be missing from every copy."""
+    app = copy_app()
+    slugs = app.extensions["tirek_site"].slugs
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule == "/":  # the root is the chooser, index.html
+            continue
+        paths = [rule.rule]
+        for placeholder, values in (("<lang:lang>", LANGUAGES), ("<slug>", slugs)):
+            paths = [path.replace(placeholder, value) for path in paths for value in values] \
+                if placeholder in rule.rule else paths
+        assert "<" not in paths[0], f"{rule.rule}: a new kind of route; add it to tirek/sitemap.py and here"
+        for path in paths:
+            assert export.file_name(path) in files, f"{path} ({rule.endpoint}) is not in the copy: add it to tirek/sitemap.py"

@@ -188,3 +188,11 @@ def test_the_shipped_content_fits_the_budget(client):
     for lang in LANGUAGES:
         data = client.get(f"/{lang}/copy.html").get_data()
         assert len(gzip.compress(data, 9)) <= single_file.BUDGET_GZIPPED, f"{lang}: run bench/copy_size.py"
+
+
+def test_only_real_tags_are_rewritten_not_code_samples():
+    html = ('<h2 id="a">A</h2><p><code>&lt;a href="../x/"&gt; id="q"</code> '
+            '<a href="../police/#b" title="t">p</a> <a href="https://x.org/">x</a></p>')
+    assert single_file.into_file(html, "/ru/s/", "s", {"police", "s"}) == (
+        '<h3 id="s--a">A</h3><p><code>&lt;a href="../x/"&gt; id="q"</code> '
+        '<a href="#police--b" title="t">p</a> <a href="https://x.org/">x</a></p>')

@@ -107,8 +107,12 @@ def into_file(page_html: str, base: str, prefix: str, slugs) -> str:
         target = urlsplit(urljoin("http://site" + base, href))
         return f'href="{html.escape(anchor(target.path, target.fragment, slugs))}"'
 
-    page_html = re.sub(r'href="([^"]*)"', link, page_html)
-    page_html = re.sub(r' id="([^"]*)"', lambda m: f' id="{prefix}--{m[1]}"', page_html)
+    def tag(match: re.Match) -> str:
+        # Only in real tags: a code sample's text may show 'href="…"' too, escaped as &lt;a …&gt;.
+        rewritten = re.sub(r'href="([^"]*)"', link, match[0])
+        return re.sub(r' id="([^"]*)"', lambda m: f' id="{prefix}--{m[1]}"', rewritten)
+
+    page_html = re.sub(r"<(?:a|h[1-6])\b[^>]*>", tag, page_html)
     return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", page_html)
 
 

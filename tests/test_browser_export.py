@@ -1,4 +1,4 @@
-"""The static copy in Chromium: under a deep path prefix on a plain web server, and from file://."""
+"""The static copy in Chromium: under a deep path prefix, from file://, on a plain file server; the one-file copy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, 404."""
+"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, the one-file copy, 404."""
 
 from __future__ import annotations
 

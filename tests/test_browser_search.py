@@ -366,3 +366,26 @@ def test_search_works_with_the_server_stopped(page, live_server_factory):
     page.goto(server.url + "kk/")  # and the home page answers offline
     page.locator("#home-search").fill("суицид")
     expect(page.locator(".results a").first).to_have_attribute("href", "mental-health/")
+
+
+@pytest.mark.parametrize("content", ["search fixture site", "shipped content"])
+def test_the_issue_queries_offline(page, live_server_factory, content):
+    """The queries issue 11 named find an answer first, in their language, with the server stopped."""
+    from search_quality import QUERIES, answerable
+
+    env = {"TIREK_RESOURCES_DIR": str(SEARCH_SITE)} if content == "search fixture site" else {}
+    server = live_server_factory(**env)
+    indexes = {lang: index_of(server.url, lang) for lang in LANGS}
+    page.goto(server.url + "en/")
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)", timeout=10_000)
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=5_000)
+    server.stop()
+    for case in (case for case in QUERIES if case.get("issue")):
+        open_search(page, server.url, case["lang"])
+        page.locator("input[name=q]").fill(case["query"])
+        first = page.locator(".results a").first
+        expect(first).to_be_visible()
+        slug = first.get_attribute("href").strip("./").split("/")[0]
+        assert slug in answerable(indexes, case), (case["query"], slug)
+        assert first.get_attribute("lang") in (None, case["lang"])  # in the reader's language

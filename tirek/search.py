@@ -326,33 +326,35 @@ def term_levels(index: dict, q: str) -> dict[int, int]:
         i += 1
     if found or len(q) < m.min_typo:
         return found
-    for i in typo_candidates(index, q):
+    for i in sorted(typo_candidates(index, q)):
         if m.quality(q, terms[i]) == TYPO:
             found[i] = TYPO
     return found
 
 
-def typo_candidates(index: dict, q: str):
-    """Terms that could be one edit from q: they start with q's first or second letter, or have
-    one of them second (a typo in the first two letters moves the other one)."""
+def typo_candidates(index: dict, q: str) -> set[int]:
+    """Terms that could be one edit from a prefix of q, found by their first letters.
+
+    After two shared letters the edit is anywhere: the terms that start with q[:2]. An edit in
+    the first two letters leaves a known start (a letter dropped, two swapped) or one unknown
+    letter, tried for every letter that starts the terms' words.
+    """
     terms = index["terms"]
-    second = _built_for(terms, _by_second_letter)
-    seen: set[int] = set()
-    for letter in dict.fromkeys(q[:2]):
-        i = bisect_left(terms, letter)
-        while i < len(terms) and terms[i].startswith(letter):
-            seen.add(i)
+    starts = {q[:2], q[1:], q[0] + q[2:], q[1] + q[0] + q[2:], q[0] + q[2] + q[1] + q[3:]}
+    for c in _built_for(terms, _letters):
+        starts.update((c + q[1:], c + q, q[0] + c + q[2:], q[0] + c + q[1:]))
+    found: set[int] = set()
+    for start in starts:
+        i = bisect_left(terms, start)
+        while i < len(terms) and terms[i].startswith(start):
+            found.add(i)
             i += 1
-        seen.update(second.get(letter, ()))
-    return sorted(seen)
-
-
-def _by_second_letter(terms: list[str]) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for i, term in enumerate(terms):
-        if len(term) > 1:
-            found.setdefault(term[1], []).append(i)
     return found
+
+
+def _letters(terms: list[str]) -> str:
+    """Every letter in the first two places of a term."""
+    return "".join(sorted({letter for term in terms for letter in term[:2]}))
 
 
 def rank(index: dict, levels: list[dict[int, int]]) -> list[int]:
@@ -395,23 +397,45 @@ def marked(m: Matcher, text: str, matches) -> list[list]:
 
 
 def snippet(m: Matcher, table: dict, summary: str, text: str, matches) -> list[list]:
-    """The summary when it matches, else a window of the body around the first match."""
+    """The summary when it matches, else a window of the body around the first match.
+
+    The body is read only as far as the window needs (pages can be long).
+    """
     summary_tokens = _page_tokens(m, summary)
     if any(matches(w) for _, _, w in summary_tokens):
         return _segments(summary, summary_tokens, 0, None, matches)
-    body = _page_tokens(m, text)
-    first = next((i for i, (_, _, w) in enumerate(body) if matches(w)), None)
-    if first is None:
+    before, after = table["snippetWordsBefore"], table["snippetWords"]
+    head: list = []
+    recent: list = []
+    window: list | None = None
+    seen, more = 0, False
+    for match in TOKEN.finditer(text):
+        token = (match.start(), match.end(), m.normalize_word(match.group()))
+        if window is None:
+            if len(head) <= after:
+                head.append(token)
+            if matches(token[2]):
+                window = [*recent, token]
+            else:
+                recent.append(token)
+                if len(recent) > before:
+                    recent.pop(0)
+            seen += 1
+        elif len(window) < after:
+            window.append(token)
+        else:
+            more = True
+            break
+    start = seen - len(recent) - 1  # the number of the window's first word, when found
+    if window is None:
         if summary:
             return [[summary, False]]
-        first = 0
-    start = max(0, first - table["snippetWordsBefore"])
-    end = min(len(body), start + table["snippetWords"])
-    segments = _segments(text, body[start:end], 0 if start == 0 else body[start][0],
-                         None if end == len(body) else body[end - 1][1], matches)
+        window, more, start = head[:after], len(head) > after, 0
+    segments = _segments(text, window, 0 if start == 0 else window[0][0],
+                         window[-1][1] if more else None, matches)
     if start > 0:
         segments.insert(0, ["… ", False])
-    if end < len(body):
+    if more:
         segments.append([" …", False])
     return _merge(segments)
 

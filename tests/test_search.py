@@ -519,3 +519,14 @@ def test_the_server_never_logs_a_query():
     log = server.log
     assert "секретныйзапрос" not in log and "secretquery" not in log and "суицид" not in log
     assert "search" not in log  # not even the address
+
+
+def test_every_crisis_section_is_in_the_content(app):
+    """The writers keep the ids the crisis help links to (docs/content.md lists them)."""
+    from tirek.crisis import CRISES
+
+    for lang in LANGS:
+        index = app.extensions["tirek_search"][lang].data
+        for crisis, entry in zip(CRISES, index["crisis"]):
+            assert [url for url, _, _ in entry["links"]] == [
+                "../{}/#{}".format(*link.split("#")) for link in crisis.links], (lang, crisis.name)

@@ -8,11 +8,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from conftest import FIXTURE_SITE, ROOT, free_port
 
@@ -54,26 +52,26 @@ def test_the_preview_survives_a_typo_and_reloads_after_the_fix(tmp_path):
     # The documented command, run from the repository on a copy of the content.
     command = preview_command().replace("flask ", f"{sys.executable} -m flask ", 1)
     command = command.replace("resources/", f"{content}/") + f" --port {port}"
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "TIREK_RESOURCES_DIR": str(content)}, start_new_session=True)
     url = f"http://127.0.0.1:{port}/en/police/"
     page = content / "en" / "police.md"
     good = page.read_text(encoding="utf-8")
+    log = tmp_path / "preview.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "TIREK_RESOURCES_DIR": str(content)}, start_new_session=True)
     try:
         wait_for(url, lambda status, body: status == 200)
         page.write_text(good.replace("title: Police\n", "title: Police: your rights\n"), encoding="utf-8")
-        status, body = wait_for(url, lambda status, body: status == 503)
+        _, body = wait_for(url, lambda status, body: status == 503)
         assert ("resources/en/police.md:2: a ':' inside a value: put the whole value in double quotes"
                 in body)
         assert process.poll() is None  # still running
         page.write_text(good.replace("title: Police\n", 'title: "Police: your rights"\n'), encoding="utf-8")
-        status, body = wait_for(url, lambda status, body: status == 200)
+        _, body = wait_for(url, lambda status, body: status == 200)
         assert "<h1>Police: your rights</h1>" in body
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
-    log.seek(0)
-    output = log.read().decode("utf-8", errors="replace")
+    output = log.read_text(encoding="utf-8", errors="replace")
     assert "resources/en/police.md:2: a ':' inside a value" in output
     assert "Traceback" not in output

@@ -12,7 +12,7 @@ import pytest
 
 from app import create_app
 from conftest import FIXTURE_SITE, LANGS
-from tirek import search, sitemap, views
+from tirek import search, sitemap
 from tirek.languages import fallback_order
 from tirek.search import EXACT, PREFIX, STEM, TYPO, matcher_for, normalize_word, query_words
 

@@ -195,7 +195,7 @@ class _Headings(HTMLParser):
         self._open: list[tuple[str, str | None]] = []
 
     @classmethod
-    def read(cls, html: str) -> "_Headings":
+    def read(cls, html: str) -> _Headings:
         reader = cls()
         reader.feed(html)
         reader.close()

@@ -99,15 +99,37 @@ def cover():
     return render_template("cover.html")
 
 
-@pages.route("/<lang:lang>/search/")
+# A search form holds one short field; anything longer is not a search.
+MAX_SEARCH_FORM_BYTES = 2048
+
+
+@pages.route("/<lang:lang>/search/", methods=["GET", "POST"])
 def search(lang: str):
-    query = request.args.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
-    # A query without a word of two letters or more lists the topics, as an empty one does.
-    found = matching.search(search_index(lang).data, query) if matching.query_words(query) else None
-    return render_template(
-        "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
-        topics=site().topics(lang),
-    )
+    """The form posts, so a query never sits in an address, a history entry or a log line."""
+    if request.method == "GET" and request.query_string:
+        # An old link with ?q=…: to the plain search page, without reading or echoing the query.
+        response = redirect("./", code=303)
+    else:
+        query = ""
+        if request.method == "POST":
+            request.max_content_length = MAX_SEARCH_FORM_BYTES
+            query = request.form.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
+        # A query without a word of two letters or more lists the topics, as an empty one does.
+        found = search_answers().get(search_indexes(), lang, query) if matching.query_words(query) else None
+        response = make_response(render_template(
+            "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
+            topics=site().topics(lang),
+        ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def search_indexes() -> dict[str, dict]:
+    return {code: index.data for code, index in current_app.extensions["tirek_search"].items()}
+
+
+def search_answers() -> matching.AnswerCache:
+    return current_app.extensions.setdefault("tirek_search_answers", matching.AnswerCache())
 
 
 @pages.route("/<lang:lang>/search/index.json")

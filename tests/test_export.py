@@ -127,6 +127,8 @@ def test_exported_pages_are_the_servers_pages_with_index_html_links(app, files):
             continue
         served = client.get(path).get_data(as_text=True)
         exported = files[path.lstrip("/") + "index.html"].decode()
+        # A copy's search form waits for search.js: a static host cannot answer its POST.
+        exported = exported.replace(" hidden data-search-needs-script", "")
         assert re.sub(r'(="[^"]*/)index\.html', r"\1", exported) == served, path
         if path.startswith(tuple(f"/{lang}/" for lang in LANGUAGES)):
             assert "index.html" in exported, path

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tirek.languages import LANGUAGES
+from conftest import sound_content
 from tirek.export import build_copy, write_tree
+from tirek.languages import LANGUAGES
 from tirek.urls import page_path
-
-from test_export import sound_content
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 import pytest
 
 from app import create_app
-from conftest import FIXTURE_SITE
+from conftest import FIXTURE_SITE, Document
 from tirek.languages import LANGUAGES
 from tirek.sitemap import ROOT_PAGES, page_paths
 
@@ -160,3 +160,52 @@ def test_an_unexpected_failure_shows_a_calm_page_not_a_traceback():
     assert response.status_code == 500
     assert '<html lang="kk">' in html and "data-quick-exit" in html
     assert "secret detail" not in html and "Traceback" not in html
+
+
+# --- what search engines read -------------------------------------------------------------------
+
+def head_links(html: str) -> list[dict]:
+    return [attrs for tag, attrs in Document(html).tags if tag == "link" and attrs.get("rel") in ("alternate", "canonical")]
+
+
+def description(client, path: str) -> str:
+    (meta,) = Document(client.get(path).get_data(as_text=True)).find("meta", name="description")
+    return meta["content"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", ["", "search/"])
+def test_home_and_search_pages_describe_themselves_in_their_language(fixture_client, lang, page):
+    text = description(fixture_client, f"/{lang}/{page}")
+    assert len(text) > 40
+    assert (text == description(fixture_client, f"/en/{page}")) == (lang == "en")
+
+
+def test_no_canonical_or_hreflang_links_without_a_site_url(fixture_client):
+    html = fixture_client.get("/ru/police/").get_data(as_text=True)
+    assert head_links(html) == []
+    # The visible language switch still says which language each link leads to.
+    assert 'href="../../kk/police/" hreflang="kk"' in html
+
+
+@pytest.mark.parametrize("site_url", ["https://tirek.example", "https://example.org/mirror/"])
+def test_absolute_canonical_and_hreflang_links_with_a_site_url(app_with, site_url):
+    client = app_with(RESOURCES_DIR=str(FIXTURE_SITE), SITE_URL=site_url).test_client()
+    base = site_url.rstrip("/")
+    links = head_links(client.get("/ru/police/?from=search").get_data(as_text=True))
+    assert links == [
+        {"rel": "canonical", "href": f"{base}/ru/police/"},
+        {"rel": "alternate", "hreflang": "kk", "href": f"{base}/kk/police/"},
+        {"rel": "alternate", "hreflang": "ru", "href": f"{base}/ru/police/"},
+        {"rel": "alternate", "hreflang": "en", "href": f"{base}/en/police/"},
+        {"rel": "alternate", "hreflang": "x-default", "href": f"{base}/ru/police/"},
+    ]
+    home = head_links(client.get("/kk/").get_data(as_text=True))
+    assert {"rel": "canonical", "href": f"{base}/kk/"} in home
+    # An error page is nobody's canonical address and has no translations.
+    assert head_links(client.get("/ru/no-such-page/").get_data(as_text=True)) == []
+
+
+def test_a_static_copy_names_no_address_even_with_a_site_url(app_with):
+    copy = app_with(RESOURCES_DIR=str(FIXTURE_SITE), SITE_URL="https://tirek.example", LINK_INDEX_FILES=True)
+    assert head_links(copy.test_client().get("/ru/police/").get_data(as_text=True)) == []

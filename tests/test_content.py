@@ -136,13 +136,14 @@ def test_translation_with_a_wrong_placeholder_falls_back_instead_of_crashing(tmp
     shutil.copytree(ROOT / "translations", translations)
     po = translations / "ru" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8")
-    assert "Последняя проверка: %(date)s" in text
-    po.write_text(text.replace("Последняя проверка: %(date)s", "Последняя проверка: %(dat)s"), encoding="utf-8")
+    assert "Факты последний раз проверены: %(date)s" in text
+    po.write_text(text.replace("Факты последний раз проверены: %(date)s", "Факты последний раз проверены: %(dat)s"),
+                  encoding="utf-8")
     monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", translations)
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(FIXTURE_SITE)})
     response = app.test_client().get("/ru/police/")
     assert response.status_code == 200
-    assert "Last reviewed: 1 ноября 2026" in response.get_data(as_text=True)
+    assert "Facts last checked: 1 ноября 2026" in response.get_data(as_text=True)
 
 
 HOSTILE = [
@@ -202,3 +203,10 @@ def test_hostile_page_served_harmlessly(broken_site):
     html = app.test_client().get("/en/evil/").get_data(as_text=True)
     assert "<script>alert" not in html and "<img" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_page_shows_when_its_facts_were_checked_and_its_newest_source(fixture_client):
+    """'Last checked' alone would overstate freshness when the newest source is older."""
+    html = fixture_client.get("/en/police/").get_data(as_text=True)
+    assert "Facts last checked: November 1, 2026" in html
+    assert "Newest source: February 20, 2025" in html

@@ -220,3 +220,11 @@ def test_every_problem_in_one_run_sorted_by_file_and_line(site):
         "resources/ru/index.md:1",
         "resources/ru/safety.md:2",
     ]
+
+
+def test_undated_sources_are_one_notice_a_page(site):
+    page = site / "en" / "police.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("    date: 2025-02-20\n", "", 1), encoding="utf-8")
+    found = [line for line in check(site) if "sources have no 'date'" in line]
+    assert len(found) == 1 and found[0].startswith("resources/en/police.md:") and ": notice: 1 of " in found[0]

@@ -274,11 +274,14 @@ def _front_field_lines(lines: list[str]) -> dict[str, int]:
 
 def undated_sources(page: Page, lines: list[str]) -> list[Problem]:
     """Readers see the date of a page's newest source; a source without a date cannot count."""
-    line = _front_field_lines(lines).get("sources", 2)
-    return [Problem(page.path, find_line(lines, source.title, line),
-                    f"source {source.title!r} has no 'date': add the date it was published (YYYY-MM-DD)",
-                    notice=True)
-            for source in page.sources if source.date is None]
+    undated = [source for source in page.sources if source.date is None]
+    if not undated:
+        return []
+    line = find_line(lines, undated[0].title, _front_field_lines(lines).get("sources", 2))
+    return [Problem(page.path, line,
+                    f"{len(undated)} of {len(page.sources)} sources have no 'date', so the page cannot count "
+                    "them in its 'newest source': add the date each was published (YYYY-MM-DD) where you know it",
+                    notice=True)]
 
 
 def unverified_contacts(site: Site, root: Path) -> list[Problem]:

@@ -59,6 +59,16 @@ def shared_app(**config):
     return _shared_apps[key]
 
 
+@pytest.fixture(autouse=True)
+def shared_apps_stay_unchanged():
+    """A test that changes a shared app's configuration fails, so the next test is not misled."""
+    before = {key: dict(app.config) for key, app in _shared_apps.items()}
+    yield
+    for key, config in before.items():
+        assert dict(_shared_apps[key].config) == config, (
+            f"this test changed the shared app {dict(key)}: make its own app with create_app()")
+
+
 @pytest.fixture(scope="session")
 def app_with():
     """app_with(NAME=value, ...) -> a shared app on that configuration, for tests that only read it."""

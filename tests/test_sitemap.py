@@ -38,8 +38,8 @@ def urls_of(rule, site) -> list[str]:
     names = sorted(rule.arguments)
     urls = []
     for values in itertools.product(*(choices[name] for name in names)):
-        filled = dict(zip(names, values))
-        urls.append(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: filled[m[1]], rule.rule))
+        _, url = rule.build(dict(zip(names, values)))
+        urls.append(url)
     return urls
 
 

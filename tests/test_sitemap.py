@@ -27,7 +27,7 @@ NOT_LISTED = {
 
 
 def inventory(site) -> set[str]:
-    return {*sitemap.page_paths(site.slugs), *sitemap.data_paths(), *sitemap.ROOT_FILES}
+    return {*sitemap.page_paths(site.slugs), *sitemap.data_paths(), *sitemap.download_paths(), *sitemap.ROOT_FILES}
 
 
 def urls_of(rule, site) -> list[str]:
@@ -64,26 +64,40 @@ def test_the_export_and_the_service_worker_take_the_whole_inventory(fixture_app)
     static = {f"/static/{name}" for name in fixture_app.config["ASSET_MANIFEST"].values()}
     assert set(export.export_paths(fixture_app)) == inventory(site) | static
     precached = {"/" + entry["url"] for entry in fixture_app.extensions["tirek_precache"]["entries"]}
-    # The worker does not store itself: the browser keeps it.
-    assert precached == (inventory(site) - {sitemap.SERVICE_WORKER_PATH}) | static
+    # The worker does not store itself (the browser keeps it) nor the files to download (sitemap.py).
+    not_stored = {sitemap.SERVICE_WORKER_PATH, *sitemap.download_paths()}
+    assert precached == (inventory(site) - not_stored) | static
 
 
 # --- reserved slugs -----------------------------------------------------------------------------
 
-def names_in_use(module) -> set[str]:
-    """The names under a language folder or the root that the app's own URLs take."""
-    empty_site = [*module.page_paths([]), *module.data_paths(), *module.ROOT_FILES]
-    names = set()
-    for path in empty_site:
-        parts = path.strip("/").split("/")
-        names.add(parts[1] if parts[0] in LANGUAGES and len(parts) > 1 else parts[0])
-    names.update(module.ROOT_FOLDERS)
-    return {name for name in names if SLUG_RE.match(name) and name not in LANGUAGES}
+def names(path: str, under_a_language: bool) -> set[str]:
+    """The name a path takes in its folder, with and without its extension: /kk/copy.html -> copy."""
+    parts = path.strip("/").split("/")
+    if (parts[0] in LANGUAGES) != under_a_language or parts == [""]:
+        return set()
+    name = parts[1] if under_a_language and len(parts) > 1 else parts[0]
+    return {name for name in (name, name.split(".")[0]) if SLUG_RE.match(name) and name not in LANGUAGES}
 
 
-def test_reserved_slugs_are_exactly_the_names_the_app_uses():
+def inventory_of_an_empty_site(module) -> list[str]:
+    return [*module.page_paths([]), *module.data_paths(), *module.download_paths(), *module.ROOT_FILES]
+
+
+def test_every_name_the_app_takes_in_a_language_folder_is_reserved():
+    taken = set().union(*(names(path, True) for path in inventory_of_an_empty_site(sitemap)))
+    assert {"contacts", "search", "remove", "copy"} <= taken
+    missing = taken - sitemap.RESERVED_SLUGS
+    assert not missing, f"content pages could take the app's own names {sorted(missing)}"
+
+
+def test_every_reserved_slug_is_a_name_the_app_uses():
+    """Derived, not typed: nothing is reserved that no URL of the app uses."""
+    used = set(sitemap.ROOT_FOLDERS)
+    for path in inventory_of_an_empty_site(sitemap):
+        used |= names(path, True) | names(path, False)
+    assert sitemap.RESERVED_SLUGS <= used
     assert "static" in sitemap.ROOT_FOLDERS  # WhiteNoise serves the assets there
-    assert sitemap.RESERVED_SLUGS == names_in_use(sitemap)
 
 
 def test_a_new_page_in_the_inventory_is_reserved_without_another_edit():
@@ -153,7 +167,8 @@ def test_a_missing_page_comes_in_the_next_language_of_the_fallback_order(partial
         assert served_language(html, lang) == served[lang], f"/{lang}/{slug}/"
     # The topic list offers the same versions.
     topics = partial_app.extensions["tirek_site"].topics(lang)
-    assert {page.slug: page.lang for page in topics} == {slug: served[lang] for slug, served in SERVED.items()}
+    listed = {page.slug: page.lang for page in topics if page.slug in SERVED}
+    assert listed == {slug: served[lang] for slug, served in SERVED.items()}
 
 
 def test_every_language_falls_back_through_all_the_others():

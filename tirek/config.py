@@ -31,6 +31,9 @@ DEFAULTS = {
     "SITE_URL": "",
     # An onion address to advertise with the Onion-Location header (empty: none).
     "ONION_LOCATION": "",
+    # The public key copies are signed with (flask --app app mirror keygen prints it): shown on the
+    # mirrors page and in every copy as the fingerprint readers compare. Empty: copies show none.
+    "SIGNING_PUBLIC_KEY": "",
     # content check: pages whose last review is older than this many days are reported.
     "REVIEW_MAX_AGE_DAYS": 365,
     # Where compiled catalogs and hashed static files go (empty: a new temporary folder).

@@ -1,4 +1,4 @@
-"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, 404."""
+"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, the one-file copy, 404."""
 
 from __future__ import annotations
 
@@ -10,12 +10,21 @@ from . import search as matching
 from .contacts import by_category
 from .content import SLUG_RE
 from .i18n import best_language, url_language
+from .keywords import keyword_groups
 from .languages import LANGUAGE_NAMES, LANGUAGES
+from .security import META_CONTENT_SECURITY_POLICY
+from .single_file import DOWNLOAD_NAME, copy_response
 from .sitemap import COVER_PATH, page_path
 from .urls import alternates, relative
 
 pages = Blueprint("pages", __name__)
 SAFETY_SLUG = "using-this-site-safely"
+# The content page on keeping and passing on the one-file copy; the footer links to it when it exists.
+SHARE_SLUG = "share-a-copy"
+pages.add_app_template_global(META_CONTENT_SECURITY_POLICY, "META_CSP")
+pages.add_app_template_global(keyword_groups)
+pages.add_app_template_global(SHARE_SLUG, "SHARE_SLUG")
+pages.add_app_template_global(lambda slug: slug in site().slugs, "has_page")
 
 
 def site():
@@ -118,7 +127,15 @@ def search_index(lang: str):
 @pages.route("/<lang:lang>/mirrors/")
 def mirrors(lang: str):
     return render_template("mirrors.html", lang=lang, mirrors=site().mirrors,
+                           public_key=current_app.extensions["tirek_public_key"],
+                           share_page=site().page(lang, SHARE_SLUG), download_name=DOWNLOAD_NAME.format(lang=lang),
                            alternates=alternates(lang, "mirrors"))
+
+
+@pages.route("/<lang:lang>/copy.html")
+def copy(lang: str):
+    """The whole site in this language as one file to keep and pass on (single_file.py)."""
+    return copy_response(lang)
 
 
 @pages.route("/<lang:lang>/<slug>/")

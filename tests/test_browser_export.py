@@ -17,12 +17,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app import create_app
-from tirek.languages import LANGUAGES
+from conftest import FIXTURE_SITE, free_port, sound_content
 from tirek.export import build_copy, write_tree
+from tirek.languages import LANGUAGES
 from tirek.urls import page_path
-
-from conftest import FIXTURE_SITE, free_port
-from test_export import sound_content
 
 pytestmark = pytest.mark.browser
 

@@ -9,30 +9,14 @@ import shutil
 import subprocess
 import zipfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from app import create_app
-from tirek import export, sitemap, views
-from tirek.config import load_config
-from tirek.languages import LANGUAGES
+from conftest import sound_content
+from tirek import export, sitemap
 from tirek.export import CHECKSUMS, build_copy, link_problems
-
-
-# The layout's footer links to this page. The shipped content has it; the small fixture site
-# does not, so the tests add a stand-in there, and every link in the copy can be checked.
-FOOTER_PAGE = "using-this-site-safely"
-
-
-def sound_content(target: Path) -> Path:
-    """A copy of the configured content (TIREK_RESOURCES_DIR or resources/) with the footer's page."""
-    shutil.copytree(load_config()["RESOURCES_DIR"], target)
-    if not any((target / lang / f"{FOOTER_PAGE}.md").exists() for lang in LANGUAGES):
-        (target / "en" / f"{FOOTER_PAGE}.md").write_text(
-            "---\ntitle: Using this site safely\nsummary: A stand-in.\nupdated: 2026-01-01\n---\n"
-            "A stand-in for the page the footer links to.\n", encoding="utf-8")
-    return target
+from tirek.languages import LANGUAGES
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +24,9 @@ def content(tmp_path_factory) -> str:
     return str(sound_content(tmp_path_factory.mktemp("content") / "resources"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app(content):
-    """The server, on the same content as the copy."""
+    """The server, on the same content as the copy (shared: the tests only read it)."""
     return create_app({"TESTING": True, "RESOURCES_DIR": content})
 
 
@@ -51,14 +35,16 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def copy_app(content):
-    return lambda: create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content})
+    """The app that renders the copy (shared: the tests only read it)."""
+    app = create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content})
+    return lambda: app
 
 
 @pytest.fixture(scope="module")
-def files(content):
-    return build_copy(create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content}))
+def files(copy_app):
+    return build_copy(copy_app())
 
 
 def read_tree(folder) -> dict[str, bytes]:

@@ -12,11 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from app import create_app
+from conftest import sound_content
 from tirek import export, signing
 from tirek.export import CHECKSUMS, SIGNATURE
 from tirek.mirror_cli import mirror
-
-from test_export import sound_content
 
 MINISIGN = shutil.which("minisign")
 

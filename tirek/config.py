@@ -25,6 +25,10 @@ DEFAULTS = {
     "APP_SHORT_NAME": "Reader",
     # Send Strict-Transport-Security (only when the site is served over HTTPS).
     "HSTS": False,
+    # The address where the site is published, such as https://example.org (empty: none). When set,
+    # pages name their canonical address and their translations with absolute links, as search
+    # engines want (rel=canonical, hreflang); static copies never do: they live at many addresses.
+    "SITE_URL": "",
     # An onion address to advertise with the Onion-Location header (empty: none).
     "ONION_LOCATION": "",
     # The public key copies are signed with (flask --app app mirror keygen prints it): shown on the

@@ -52,8 +52,11 @@ def measure(resources: str) -> dict:
     app = create_app({"RESOURCES_DIR": resources})
     startup = time.perf_counter() - started
     gc.collect()
-    rss = next(int(line.split()[1]) * 1024 for line in Path("/proc/self/status").read_text().splitlines()
-               if line.startswith("VmRSS:"))
+    rss = next(
+        int(line.split()[1]) * 1024
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if line.startswith("VmRSS:")
+    )
     kept = app.extensions["tirek_pages"]
     client = app.test_client()
     precache = {"shared": 0, **{lang: 0 for lang in LANGUAGES}}
@@ -75,8 +78,9 @@ def measure(resources: str) -> dict:
 
 
 def run(resources: Path) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--measure", str(resources)], cwd=ROOT,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--measure", str(resources)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout.splitlines()[-1])
 
 
@@ -102,25 +106,30 @@ def main() -> int:
             rows.append((f"{scale}×" if not scale.endswith("p") else f"{per_language} p/lang", run(target)))
             shutil.rmtree(target)
 
-    print(f"{'content':>13} {'pages/lang':>10} {'start-up':>9} {'memory':>9} {'kept':>9} "
-          f"{'precache':>10} {'1 language':>10} {'copy.html':>10}")
+    print(
+        f"{'content':>13} {'pages/lang':>10} {'start-up':>9} {'memory':>9} {'kept':>9} "
+        f"{'precache':>10} {'1 language':>10} {'copy.html':>10}"
+    )
     for name, row in rows:
         largest = max(row["precache"][lang] for lang in LANGUAGES)
         total = sum(row["precache"].values())
         copy = f"{row['copy'] / 1e6:.1f} MB" if row["copy"] else "—"
-        print(f"{name:>13} {row['pages']:>10} {row['startup_s']:>8.1f}s {row['rss'] / 1e6:>7.0f}MB "
-              f"{row['kept'] / 1e6:>7.1f}MB {total / 1e6:>8.2f}MB{'!' if total > PRECACHE_BUDGET else ' '}"
-              f"{largest / 1e6:>9.2f}MB{'!' if largest > PRECACHE_BUDGET else ' '} {copy:>10}")
+        print(
+            f"{name:>13} {row['pages']:>10} {row['startup_s']:>8.1f}s {row['rss'] / 1e6:>7.0f}MB "
+            f"{row['kept'] / 1e6:>7.1f}MB {total / 1e6:>8.2f}MB{'!' if total > PRECACHE_BUDGET else ' '}"
+            f"{largest / 1e6:>9.2f}MB{'!' if largest > PRECACHE_BUDGET else ' '} {copy:>10}"
+        )
     if len(rows) > 1:
         (_, first), (_, last) = rows[0], rows[-1]
         more = (last["pages"] - first["pages"]) or 1
-        print(f"one more page in every language costs: {(last['startup_s'] - first['startup_s']) / more * 1000:.0f} ms "
-              f"of start-up, {(last['rss'] - first['rss']) / more / 1024:.0f} KB of memory "
-              f"({(last['kept'] - first['kept']) / more / 1024:.0f} KB of it kept pages), "
-              f"{(sum(last['precache'].values()) - sum(first['precache'].values())) / more / 1024:.1f} KB "
-              f"of precache (gzipped)")
-    print(f"! over the precache budget of {PRECACHE_BUDGET // 1024} KB gzipped "
-          "(what then: README, 'Benchmarks')")
+        print(
+            f"one more page in every language costs: {(last['startup_s'] - first['startup_s']) / more * 1000:.0f} ms "
+            f"of start-up, {(last['rss'] - first['rss']) / more / 1024:.0f} KB of memory "
+            f"({(last['kept'] - first['kept']) / more / 1024:.0f} KB of it kept pages), "
+            f"{(sum(last['precache'].values()) - sum(first['precache'].values())) / more / 1024:.1f} KB "
+            f"of precache (gzipped)"
+        )
+    print(f"! over the precache budget of {PRECACHE_BUDGET // 1024} KB gzipped (what then: README, 'Benchmarks')")
     return 0
 
 

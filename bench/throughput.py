@@ -113,26 +113,45 @@ def measured(load, server: subprocess.Popen, *args) -> tuple[float, float]:
     return rate, (cpu_seconds(server) - before) / count * 1e6
 
 
-def with_wrk(port: int, method: str, path: str, body: bytes, seconds: int, connections: int,
-             tmp: Path) -> tuple[float, int]:
+def with_wrk(
+    port: int, method: str, path: str, body: bytes, seconds: int, connections: int, tmp: Path
+) -> tuple[float, int]:
     script = tmp / "request.lua"
     script.write_text(
         f'wrk.method = "{method}"\n'
         f'wrk.body = "{body.decode()}"\n'
-        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n', encoding="utf-8")
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n',
+        encoding="utf-8",
+    )
     result = subprocess.run(
-        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script),
-         f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True)
+        [
+            "wrk",
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         raise SystemExit(f"{method} {path}: {errors[1]} error answers\n{result.stdout}")
-    return (float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)[1]),
-            int(re.search(r"(\d+) requests in", result.stdout)[1]))
+    return (
+        float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)[1]),
+        int(re.search(r"(\d+) requests in", result.stdout)[1]),
+    )
 
 
-def with_python(port: int, method: str, path: str, body: bytes, seconds: int, connections: int,
-                tmp: Path) -> tuple[float, int]:
+def with_python(
+    port: int, method: str, path: str, body: bytes, seconds: int, connections: int, tmp: Path
+) -> tuple[float, int]:
     """Keep-alive connections in threads, for a fixed time: bounded in time and in connections."""
     counts = [0] * connections
     stop = time.monotonic() + seconds
@@ -170,24 +189,37 @@ def main() -> int:
         export(tmp / "copy")
         nginx_port, app_port = free_port(), free_port()
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=tmp / "copy"))
-        processes.append(subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-g", "daemon off;",
-                                           "-e", str(tmp / "nginx-error.log")]))
+        processes.append(
+            subprocess.Popen(
+                ["nginx", "-c", str(tmp / "nginx.conf"), "-g", "daemon off;", "-e", str(tmp / "nginx-error.log")]
+            )
+        )
         wait_for(nginx_port, PAGE, processes[-1], "nginx")
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{app_port}"],
-            cwd=ROOT, env={**os.environ, "WEB_CONCURRENCY": "2"}, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{app_port}"],
+                cwd=ROOT,
+                env={**os.environ, "WEB_CONCURRENCY": "2"},
+                stderr=subprocess.DEVNULL,
+            )
+        )
         wait_for(app_port, PAGE, processes[-1], "gunicorn")
         method, search_path, body = search_request(app_port)
 
-        print(f"load: {load.__name__.removeprefix('with_')}, {args.connections} connections, "
-              f"{args.seconds} s each, on {os.cpu_count()} cores")
+        print(
+            f"load: {load.__name__.removeprefix('with_')}, {args.connections} connections, "
+            f"{args.seconds} s each, on {os.cpu_count()} cores"
+        )
         nginx, app = processes
         rounds = []
         for _ in range(args.rounds):
-            rounds.append((measured(load, nginx, nginx_port, "GET", PAGE, b"", args.seconds, args.connections, tmp),
-                           measured(load, app, app_port, "GET", PAGE, b"", args.seconds, args.connections, tmp),
-                           measured(load, app, app_port, method, search_path, body, args.seconds,
-                                    args.connections, tmp)))
+            rounds.append(
+                (
+                    measured(load, nginx, nginx_port, "GET", PAGE, b"", args.seconds, args.connections, tmp),
+                    measured(load, app, app_port, "GET", PAGE, b"", args.seconds, args.connections, tmp),
+                    measured(load, app, app_port, method, search_path, body, args.seconds, args.connections, tmp),
+                )
+            )
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -196,17 +228,22 @@ def main() -> int:
 
     median = statistics.median
     (nginx_page, nginx_cpu), (app_page, app_cpu), (app_search, search_cpu) = (
-        (median(rate for rate, _ in column), median(cpu for _, cpu in column)) for column in zip(*rounds))
+        (median(rate for rate, _ in column), median(cpu for _, cpu in column)) for column in zip(*rounds)
+    )
     page_ratio = median(app[0] / nginx[0] for nginx, app, _ in rounds)
     search_ratio = median(search[0] / app[0] for _, app, search in rounds)
     print(f"{'':36} {'req/s':>8} {'CPU µs/req':>11}")
     print(f"{'nginx, static export, ' + PAGE:36} {nginx_page:8.0f} {nginx_cpu:11.0f}")
-    print(f"{'gunicorn -w 2, ' + PAGE:36} {app_page:8.0f} {app_cpu:11.0f}   {page_ratio:.2f}× nginx "
-          f"(target {PAGE_TARGET}×): {'met' if page_ratio >= PAGE_TARGET else 'MISSED'}; by CPU "
-          f"{nginx_cpu / app_cpu:.2f}×")
-    print(f"{'gunicorn -w 2, ' + method + ' ' + SEARCH:36} {app_search:8.0f} {search_cpu:11.0f}   "
-          f"{search_ratio:.2f}× a page (target {SEARCH_TARGET}×): "
-          f"{'met' if search_ratio >= SEARCH_TARGET else 'MISSED'}; {app_search / nginx_page:.3f}× nginx")
+    print(
+        f"{'gunicorn -w 2, ' + PAGE:36} {app_page:8.0f} {app_cpu:11.0f}   {page_ratio:.2f}× nginx "
+        f"(target {PAGE_TARGET}×): {'met' if page_ratio >= PAGE_TARGET else 'MISSED'}; by CPU "
+        f"{nginx_cpu / app_cpu:.2f}×"
+    )
+    print(
+        f"{'gunicorn -w 2, ' + method + ' ' + SEARCH:36} {app_search:8.0f} {search_cpu:11.0f}   "
+        f"{search_ratio:.2f}× a page (target {SEARCH_TARGET}×): "
+        f"{'met' if search_ratio >= SEARCH_TARGET else 'MISSED'}; {app_search / nginx_page:.3f}× nginx"
+    )
     print(f"load average {os.getloadavg()[0]:.1f} at the end (2 cores: above 2, other work shares them)")
     return 0 if page_ratio >= PAGE_TARGET and search_ratio >= SEARCH_TARGET else 1
 

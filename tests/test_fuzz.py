@@ -17,19 +17,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import FIXTURE_SITE
 from tirek.checks import check_content
 from tirek.content import ContentError, load_site
 from tirek.markup import render_markdown
-
-from conftest import FIXTURE_SITE
 
 FM = "---\ntitle: T\nsummary: S\nupdated: 2026-01-01\n"
 PAGE = "resources/en/zz-case.md"
 # Seven lines of aliases that expand to 9⁷ (4.8 million) strings.
 ALIAS_BOMB = "".join(
-    [f"{name}: &{name} [{', '.join(['x'] * 9)}]\n" if name == "a" else
-     f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]\n"
-     for prev, name in zip("abcdef", "abcdefg")]
+    [
+        f"{name}: &{name} [{', '.join(['x'] * 9)}]\n"
+        if name == "a"
+        else f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]\n"
+        for prev, name in zip("abcdef", "abcdefg")
+    ]
 )
 
 # name: (file contents, expected line, words the message must contain)
@@ -47,15 +49,21 @@ PAGES = {
     "updated is a word": (FM.replace("2026-01-01", "yesterday").encode() + b"---\n", 4, "must be a date"),
     "impossible date": (FM.replace("01-01", "02-30").encode() + b"---\n", 4, "impossible date"),
     "year zero": (FM.replace("2026", "0000").encode() + b"---\n", 4, "impossible date"),
-    "date with a time": (FM.replace("2026-01-01", "2026-01-01 10:00:00").encode() + b"---\n", 4,
-                         "must be a date as YYYY-MM-DD, got '2026-01-01 10:00:00'"),
+    "date with a time": (
+        FM.replace("2026-01-01", "2026-01-01 10:00:00").encode() + b"---\n",
+        4,
+        "must be a date as YYYY-MM-DD, got '2026-01-01 10:00:00'",
+    ),
     "order of 5,000 digits": ((FM + "order: 1" + "0" * 5000 + "\n---\n").encode(), 5, "a number too long to read"),
     "order is not a number": ((FM + "order: .nan\n---\n").encode(), 5, "must be a whole number"),
     "sources is a mapping": ((FM + "sources: {a: b}\n---\n").encode(), 5, "must be a list"),
     "sources are numbers": ((FM + "sources: [1, 2]\n---\n").encode(), 5, "each source needs a 'title'"),
     "source title is a list": ((FM + "sources: [{title: [1]}]\n---\n").encode(), 5, "each source needs a 'title'"),
-    "javascript source": ((FM + "sources: [{title: a, url: 'javascript:alert(1)'}]\n---\n").encode(), 5,
-                          "url must start with https://"),
+    "javascript source": (
+        (FM + "sources: [{title: a, url: 'javascript:alert(1)'}]\n---\n").encode(),
+        5,
+        "url must start with https://",
+    ),
     "impossible source date": ((FM + "sources: [{title: a, date: 2026-02-31}]\n---\n").encode(), 5, "impossible date"),
     "unhashable key": ((FM + "sources: [{title: a, [1]: b}]\n---\n").encode(), 5, "unhashable key"),
     "keywords are numbers": ((FM + "keywords: [1, 2]\n---\n").encode(), 5, "field 'keywords'"),
@@ -64,19 +72,38 @@ PAGES = {
     "number as a field name": ((FM + "1: b\n---\n").encode(), 2, "unknown field 1"),  # front matter start
     "alias bomb": (("---\n" + ALIAS_BOMB + FM[4:] + "---\n").encode(), 3, "'*' starts an alias"),
     "merge key with an alias": ((FM + "x: &x {a: b}\n<<: *x\n---\n").encode(), 6, "'*' starts an alias"),
-    "python object tag": (FM.replace("title: T", "title: !!python/object/apply:os.system ['true']").encode()
-                          + b"---\n", 2, "could not determine a constructor"),
-    "unknown tag": (FM.replace("title: T", "title: !foo T").encode() + b"---\n", 2, "could not determine a constructor"),
+    "python object tag": (
+        FM.replace("title: T", "title: !!python/object/apply:os.system ['true']").encode() + b"---\n",
+        2,
+        "could not determine a constructor",
+    ),
+    "unknown tag": (
+        FM.replace("title: T", "title: !foo T").encode() + b"---\n",
+        2,
+        "could not determine a constructor",
+    ),
     "field twice": ((FM + "title: again\n---\n").encode(), 5, "'title' appears twice: keep one"),
     "tab indentation": (b"---\ntitle: t\n\tsummary: s\n---\n", 3, "not valid YAML"),
-    "list nested 100,000 deep": (FM.replace("title: T", "title: " + "[" * 100_000).encode() + b"---\n", 2,
-                                 "nested too deeply"),
-    "mapping nested 20,000 deep": (FM.replace("title: T", "title: " + "{a: " * 20_000).encode() + b"---\n", 2,
-                                   "nested too deeply"),
-    "NUL in the front matter": (FM.replace("title: T", "title: T\x00").encode() + b"---\n", 2,
-                                "invisible control character (U+0000)"),
-    "escape character in the body": ((FM + "---\n\nline one\nline \x1b[31m two\n").encode(), 8,
-                                     "invisible control character (U+001B)"),
+    "list nested 100,000 deep": (
+        FM.replace("title: T", "title: " + "[" * 100_000).encode() + b"---\n",
+        2,
+        "nested too deeply",
+    ),
+    "mapping nested 20,000 deep": (
+        FM.replace("title: T", "title: " + "{a: " * 20_000).encode() + b"---\n",
+        2,
+        "nested too deeply",
+    ),
+    "NUL in the front matter": (
+        FM.replace("title: T", "title: T\x00").encode() + b"---\n",
+        2,
+        "invisible control character (U+0000)",
+    ),
+    "escape character in the body": (
+        (FM + "---\n\nline one\nline \x1b[31m two\n").encode(),
+        8,
+        "invisible control character (U+001B)",
+    ),
     "10 MB paragraph": ((FM + "---\n" + "x" * 10_000_000).encode(), 1, "a content file may be at most 128 KB"),
     "200 KB of text": ((FM + "---\n" + "word " * 40_000).encode(), 1, "a content file may be at most 128 KB"),
     "16,000 '[' (quadratic in Python-Markdown)": ((FM + "---\n" + "[" * 16_000).encode(), 6, "'[' characters"),
@@ -86,8 +113,10 @@ PAGES = {
 @pytest.fixture(autouse=True)
 def give_up_after_a_minute():
     """A hang (reading a named pipe, quadratic Markdown) fails the test instead of stopping the run."""
+
     def hung(signum, frame):
         raise TimeoutError("still working after 60 s")
+
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(60)
     yield
@@ -172,6 +201,7 @@ def _contacts_outside(root):
 def _contacts(text: str):
     def write(root):
         (root / "contacts.yaml").write_text(text, encoding="utf-8")
+
     return write
 
 
@@ -185,8 +215,12 @@ FILES = {
     "link to a device": (_device, "zz-case.md", 1, "outside the content folder"),
     "contacts as a named pipe": (_contacts_fifo, "contacts.yaml", 1, "is not a regular file"),
     "contacts linked outside": (_contacts_outside, "contacts.yaml", 1, "outside the content folder"),
-    "contacts alias bomb": (_contacts("- " + ALIAS_BOMB.replace("\n", "\n  ")), "contacts.yaml", 2,
-                            "'*' starts an alias"),
+    "contacts alias bomb": (
+        _contacts("- " + ALIAS_BOMB.replace("\n", "\n  ")),
+        "contacts.yaml",
+        2,
+        "'*' starts an alias",
+    ),
     "contacts nested 100,000 deep": (_contacts("[" * 100_000), "contacts.yaml", 1, "nested too deeply"),
     "contacts is text": (_contacts("hello"), "contacts.yaml", 1, "must be a list"),
     "contacts with NUL": (_contacts("- id: x\x00\n"), "contacts.yaml", 1, "control character (U+0000)"),
@@ -254,30 +288,76 @@ def test_allowed_link_is_kept(href):
 
 # Requests, with every option on, to a real gunicorn ---------------------------------------------
 
+
 def fuzz_requests(paths: list[str], count: int, seed: int = 13) -> list[bytes]:
     """Odd but deliverable requests: control characters encoded in paths and queries, long
     paths, odd methods and headers. The first ones put %00, %0a and %01 after every path."""
     rng = random.Random(seed)
-    tails = ["", "%00", "%0a", "%0d%0a", "%01", "%1b", "%7f", "%ff", "%c0%ae", "%2e%2e/", "../", "..%2f", "//",
-             "%5c", ";x", "%", "%zz", "%D0%96", "~", "index.html", "a" * 1500, "?", "?q=%00%0a%01",
-             "?q=" + "x" * 1000, "%20", "+", "*", "@", "%2F%2Fevil.example", "?%0d%0aSet-Cookie:%20a=b"]
+    tails = [
+        "",
+        "%00",
+        "%0a",
+        "%0d%0a",
+        "%01",
+        "%1b",
+        "%7f",
+        "%ff",
+        "%c0%ae",
+        "%2e%2e/",
+        "../",
+        "..%2f",
+        "//",
+        "%5c",
+        ";x",
+        "%",
+        "%zz",
+        "%D0%96",
+        "~",
+        "index.html",
+        "a" * 1500,
+        "?",
+        "?q=%00%0a%01",
+        "?q=" + "x" * 1000,
+        "%20",
+        "+",
+        "*",
+        "@",
+        "%2F%2Fevil.example",
+        "?%0d%0aSet-Cookie:%20a=b",
+    ]
     methods = ["GET"] * 8 + ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "PROPFIND", "FOO"]
     headers = [
-        "Accept-Language: kk", "Accept-Language: " + "x-" * 300, "Accept-Language: ru;q=abc, *;q=-1",
-        "Accept-Encoding: br", "Accept-Encoding: gzip;q=0, br;q=0", "Accept-Encoding: *;q=0.5, identity;q=0",
-        "Accept-Encoding: ;;;,,,q=", 'If-None-Match: "x", W/"y", *', "If-None-Match: garbage",
-        "If-Modified-Since: yesterday", "Range: bytes=5-1", "Cookie: session=x", "X-Forwarded-For: 10.0.0.1",
+        "Accept-Language: kk",
+        "Accept-Language: " + "x-" * 300,
+        "Accept-Language: ru;q=abc, *;q=-1",
+        "Accept-Encoding: br",
+        "Accept-Encoding: gzip;q=0, br;q=0",
+        "Accept-Encoding: *;q=0.5, identity;q=0",
+        "Accept-Encoding: ;;;,,,q=",
+        'If-None-Match: "x", W/"y", *',
+        "If-None-Match: garbage",
+        "If-Modified-Since: yesterday",
+        "Range: bytes=5-1",
+        "Cookie: session=x",
+        "X-Forwarded-For: 10.0.0.1",
         "Content-Type: application/x-www-form-urlencoded",
     ]
     hosts = ["t", "evil.example", "evil.example:8080", "[::1]", "x" * 300, "a..b"]
     plan = [("GET", path + tail) for path in paths for tail in ("%00", "%0a", "%01")]
     while len(plan) < count:
-        plan.append((rng.choice(methods), rng.choice(paths) + rng.choice(tails) + rng.choice(["", "", rng.choice(tails)])))
+        plan.append(
+            (rng.choice(methods), rng.choice(paths) + rng.choice(tails) + rng.choice(["", "", rng.choice(tails)]))
+        )
     requests = []
     for method, path in plan:
         body = "q=" + rng.choice(["police", "%00", "a" * 500, "<script>"]) if method == "POST" else ""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {rng.choice(hosts)}", *rng.sample(headers, rng.randint(0, 4)),
-                 f"Content-Length: {len(body)}", "Connection: close"]
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {rng.choice(hosts)}",
+            *rng.sample(headers, rng.randint(0, 4)),
+            f"Content-Length: {len(body)}",
+            "Connection: close",
+        ]
         requests.append(("\r\n".join(lines) + "\r\n\r\n" + body).encode("latin-1"))
     return requests
 
@@ -287,8 +367,11 @@ def test_fuzz_with_every_option_on_gives_no_5xx_and_no_traceback(tmp_path):
 
     from tirek.sitemap import data_paths, page_paths
 
-    paths = page_paths(load_site(FIXTURE_SITE).slugs) + data_paths() + [
-        "/", "/sw.js", "/manifest.webmanifest", "/static/css/site.css", "/ru/remove/", "/ru/nowhere/", "/xx/"]
+    paths = (
+        page_paths(load_site(FIXTURE_SITE).slugs)
+        + data_paths()
+        + ["/", "/sw.js", "/manifest.webmanifest", "/static/css/site.css", "/ru/remove/", "/ru/nowhere/", "/xx/"]
+    )
     requests = fuzz_requests(paths, 2600)
     server = Gunicorn(every_option(tmp_path / "build"))
     try:
@@ -297,8 +380,13 @@ def test_fuzz_with_every_option_on_gives_no_5xx_and_no_traceback(tmp_path):
             status, headers, _ = raw_request(server.port, request)
             own_error = status in (400, 414, 431)  # gunicorn's answers to what it cannot parse
             location = urlsplit(headers.get("location", ""))
-            if status >= 500 or not (own_error or "content-security-policy" in headers) \
-                    or location.netloc or location.path.startswith("//") or "set-cookie" in headers:
+            if (
+                status >= 500
+                or not (own_error or "content-security-policy" in headers)
+                or location.netloc
+                or location.path.startswith("//")
+                or "set-cookie" in headers
+            ):
                 failures.append((status, request[:120]))
         log = server.log
     finally:

@@ -3,7 +3,6 @@ in redirects, gunicorn's own answers and logs, pinned dependencies, and pages ke
 
 from __future__ import annotations
 
-import brotli
 import gzip
 import os
 import re
@@ -16,22 +15,23 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import brotli
 import pytest
 from babel.messages.catalog import Message
 from babel.messages.pofile import escape as po_escape
 from flask import render_template_string
 
 from app import create_app
+from conftest import FIXTURE_SITE, ROOT, free_port
 from tirek import catalogs, i18n
 from tirek.export import build_copy, copy_settings, file_name
 from tirek.sitemap import page_paths
-
-from conftest import FIXTURE_SITE, ROOT, free_port
 
 ONION = "http://exampleexampleexampleexampleexampleexampleexampleexam.onion"
 
 
 # Interface translations are text -----------------------------------------------------------
+
 
 def translated(tmp_path, monkeypatch, lang: str, msgid: str, translation: str) -> tuple[Path, int]:
     """A copy of the catalogs in which ``msgid`` has ``translation`` in ``lang``; (po file, msgid line)."""
@@ -70,16 +70,18 @@ def test_translations_and_their_placeholders_are_escaped(tmp_path, monkeypatch):
     translated(tmp_path, monkeypatch, "kk", "Nothing found for “%(query)s”.", '«%(query)s» & "ештеңе" жоқ')
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(FIXTURE_SITE)})
     with app.test_request_context("/kk/"):
-        html = render_template_string('<p title="{{ _("Nothing found for “%(query)s”.", query=q) }}">',
-                                      q="<script>")
+        html = render_template_string('<p title="{{ _("Nothing found for “%(query)s”.", query=q) }}">', q="<script>")
     assert html == '<p title="«&lt;script&gt;» &amp; &#34;ештеңе&#34; жоқ">'
 
 
-@pytest.mark.parametrize("hostile", [
-    '<meta http-equiv="refresh" content="0;url=https://evil.example/">Беттен шығу',
-    "Беттен шығу<script",
-    "Беттен&nbsp;шығу",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<meta http-equiv="refresh" content="0;url=https://evil.example/">Беттен шығу',
+        "Беттен шығу<script",
+        "Беттен&nbsp;шығу",
+    ],
+)
 def test_the_app_refuses_a_catalog_with_markup(tmp_path, monkeypatch, hostile):
     po, line = translated(tmp_path, monkeypatch, "kk", "Exit this page", hostile)
     with pytest.raises(i18n.CatalogError) as refused:
@@ -87,11 +89,14 @@ def test_the_app_refuses_a_catalog_with_markup(tmp_path, monkeypatch, hostile):
     assert f"{po}:{line}: the translation of 'Exit this page' has HTML" in str(refused.value.code)
 
 
-@pytest.mark.parametrize("hostile, found", [
-    ("Беттен шығу<script", "<script"),
-    ("Беттен&nbsp;шығу", "&nbsp;"),
-    ("<!-- Беттен шығу", "<!--"),
-])
+@pytest.mark.parametrize(
+    "hostile, found",
+    [
+        ("Беттен шығу<script", "<script"),
+        ("Беттен&nbsp;шығу", "&nbsp;"),
+        ("<!-- Беттен шығу", "<!--"),
+    ],
+)
 def test_translations_check_rejects_markup_the_source_lacks(hostile, found):
     problems = catalogs.message_problems(Message("Exit this page", hostile), "kk", 1)
     assert problems == [f"HTML tags differ from the source: the source has none, the translation has {found}"]
@@ -109,7 +114,8 @@ def test_one_reading_of_placeholders_for_the_check_and_the_app():
     assert i18n.placeholders("%(date)s and 100 % and %%") == {"%(date)s": 1, "%": 1, "%%": 1}
     message = Message("Last reviewed: %(date)s", "Соңғы: %(data)s")
     assert catalogs.message_problems(message, "kk", 1) == [
-        "placeholders differ from the source: the source has %(date)s, the translation has %(data)s"]
+        "placeholders differ from the source: the source has %(date)s, the translation has %(data)s"
+    ]
 
 
 # Headers built from the request ---------------------------------------------------------
@@ -117,8 +123,18 @@ def test_one_reading_of_placeholders_for_the_check_and_the_app():
 HEADER_VALUE = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
 
 
-@pytest.mark.parametrize("path", ["/ru/%00", "/ru/%0a", "/ru/%0d%0aSet-Cookie:%20x=1", "/ru/%01", "/ru/%7f%ff",
-                                  "/ru/police/?q=%0a%01", "/ru/%D0%96/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ru/%00",
+        "/ru/%0a",
+        "/ru/%0d%0aSet-Cookie:%20x=1",
+        "/ru/%01",
+        "/ru/%7f%ff",
+        "/ru/police/?q=%0a%01",
+        "/ru/%D0%96/",
+    ],
+)
 def test_onion_location_with_control_characters(path):
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(FIXTURE_SITE), "ONION_LOCATION": ONION})
     response = app.test_client().get(path)
@@ -138,6 +154,7 @@ def test_redirects_never_repeat_the_host_header(client, path):
 
 # gunicorn ----------------------------------------------------------------------------------
 
+
 class Gunicorn:
     """gunicorn with gunicorn.conf.py in a real process, its log in a file."""
 
@@ -147,7 +164,11 @@ class Gunicorn:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
-                cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log)
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=log,
+                stderr=log,
+            )
         deadline = time.monotonic() + 60
         while not self.answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -222,8 +243,10 @@ def gunicorn(tmp_path_factory):
 SECRET = "SECRET-QUERY-7f3a"
 MALFORMED = {
     "request line too long": (f"GET /ru/{'a' * 3000}?q={SECRET} HTTP/1.1\r\nHost: t\r\n\r\n", 414),
-    "too many headers": ("GET /ru/?q=" + SECRET + " HTTP/1.1\r\nHost: t\r\n"
-                         + "".join(f"X-{n}: 1\r\n" for n in range(60)) + "\r\n", 431),
+    "too many headers": (
+        "GET /ru/?q=" + SECRET + " HTTP/1.1\r\nHost: t\r\n" + "".join(f"X-{n}: 1\r\n" for n in range(60)) + "\r\n",
+        431,
+    ),
     "header too large": (f"GET /ru/ HTTP/1.1\r\nHost: t\r\nX-Big: {SECRET}{'b' * 5000}\r\n\r\n", 431),
     "control character in the path": (f"GET /ru/\x01?q={SECRET} HTTP/1.1\r\nHost: t\r\n\r\n", 400),
     "space in the path": (f"GET /ru/ x?q={SECRET} HTTP/1.1\r\nHost: t\r\n\r\n", 400),
@@ -252,6 +275,7 @@ def test_gunicorn_does_not_name_itself(gunicorn):
 
 # Dependencies -----------------------------------------------------------------------------
 
+
 def test_every_dependency_range_has_an_upper_bound():
     import tomllib
 
@@ -263,8 +287,11 @@ def test_every_dependency_range_has_an_upper_bound():
 def test_constraints_pin_what_is_installed_and_ci_uses_them():
     from importlib.metadata import version
 
-    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
-                if line and not line.startswith("#"))
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     for name in ("flask", "babel", "gunicorn", "markdown", "bleach", "pytest", "playwright"):
         assert pins[name] == version(name), name
     assert "-c constraints.txt" in (ROOT / ".ci" / "run").read_text()
@@ -272,6 +299,7 @@ def test_constraints_pin_what_is_installed_and_ci_uses_them():
 
 
 # Pages kept as bytes -------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def fixture_pages_app():
@@ -305,14 +333,18 @@ def test_encodings_etags_and_304(fixture_pages_app):
     client = fixture_pages_app.test_client()
     plain = client.get("/ru/police/")
     assert "Content-Encoding" not in plain.headers and plain.headers["Vary"] == "Accept-Encoding"
-    for accept, encoding, decode in [("gzip, deflate, br", "br", brotli.decompress),
-                                     ("gzip, br;q=0", "gzip", gzip.decompress),
-                                     ("*", "br", brotli.decompress)]:
+    for accept, encoding, decode in [
+        ("gzip, deflate, br", "br", brotli.decompress),
+        ("gzip, br;q=0", "gzip", gzip.decompress),
+        ("*", "br", brotli.decompress),
+    ]:
         response = client.get("/ru/police/", headers={"Accept-Encoding": accept})
         assert response.headers["Content-Encoding"] == encoding
         assert decode(response.get_data()) == plain.get_data()
         assert response.headers["ETag"] != plain.headers["ETag"]
-        again = client.get("/ru/police/", headers={"Accept-Encoding": accept, "If-None-Match": response.headers["ETag"]})
+        again = client.get(
+            "/ru/police/", headers={"Accept-Encoding": accept, "If-None-Match": response.headers["ETag"]}
+        )
         assert again.status_code == 304 and again.get_data() == b""
         assert again.headers["ETag"] == response.headers["ETag"]
         assert again.headers["Content-Security-Policy"].startswith("default-src 'none'")

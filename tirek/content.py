@@ -19,7 +19,13 @@ from .markup import render_markdown, too_slow_to_render
 from .mirrors import Mirror, load_mirrors
 from .sitemap import RESERVED_SLUGS
 from .sourcefile import (
-    FrontMatterError, Problem, YamlProblem, display_path, field_lines, parse_yaml, read_text,
+    FrontMatterError,
+    Problem,
+    YamlProblem,
+    display_path,
+    field_lines,
+    parse_yaml,
+    read_text,
     split_front_matter,
 )
 
@@ -65,7 +71,8 @@ class Page:
     sources: tuple[Source, ...] = ()
     legal_review: str | dt.date | None = None
     translation_of: str | None = None
-    # Words readers type for this subject that the text may not use; searched, never shown.
+    # Words readers type for this subject that the text may not use: searched, and listed in the
+    # A–Z that stands in for search where a copy has none (static copies, the one-file copy).
     keywords: tuple[str, ...] = ()
     # What the sanitizer removed from the author's Markdown; content check reports it.
     stripped: tuple[str, ...] = ()
@@ -176,8 +183,13 @@ def load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pag
         problems.append(Problem(where, error.line, str(error)))
         return None
     except YamlProblem as problem:
-        # The YAML starts on the file's second line.
-        problems.append(Problem(where, problem.line + 1, f"front matter: {problem}"))
+        # The YAML starts on the file's second line; a mistake found only at its end ("never
+        # closed") is reported on the last field, not on the closing '---'.
+        line = min(problem.line + 1, max(front.body_line - 2, 2))
+        message = str(problem)
+        if message.startswith("not valid YAML"):
+            message = "front matter is " + message
+        problems.append(Problem(where, line, message))
         return None
     meta = meta or {}
     if not isinstance(meta, dict):

@@ -49,15 +49,18 @@ class KeptPage:
     br: Variant
 
     @classmethod
-    def from_rendering(cls, body: bytes, headers: list[tuple[str, str]]) -> "KeptPage":
+    def from_rendering(cls, body: bytes, headers: list[tuple[str, str]]) -> KeptPage:
         tag = hashlib.sha256(body).hexdigest()[:20]
         own = [(name, value) for name, value in headers if name.lower() not in RECOMPUTED]
 
         def variant(data: bytes, encoding: str | None) -> Variant:
             etag = f'"{tag}-{encoding}"' if encoding else f'"{tag}"'
             extra = [("Content-Encoding", encoding)] if encoding else []
-            return Variant(data, [*own, *extra, ("Content-Length", str(len(data))), ("ETag", etag),
-                                  ("Vary", "Accept-Encoding")], etag)
+            return Variant(
+                data,
+                [*own, *extra, ("Content-Length", str(len(data))), ("ETag", etag), ("Vary", "Accept-Encoding")],
+                etag,
+            )
 
         return cls(
             identity=variant(body, None),

@@ -11,7 +11,7 @@ import logging
 import re
 from urllib.parse import quote, urlsplit
 
-CONTENT_SECURITY_POLICY = "; ".join([
+POLICY_DIRECTIVES = (
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
@@ -22,7 +22,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-])
+)
+CONTENT_SECURITY_POLICY = "; ".join(POLICY_DIRECTIVES)
+# The same policy in every page's <meta http-equiv>, so a static copy on a host that sends no
+# headers (or opened from file://) is protected too. Browsers ignore frame-ancestors there.
+META_CONTENT_SECURITY_POLICY = "; ".join(d for d in POLICY_DIRECTIVES if not d.startswith("frame-ancestors"))
 
 # Every powerful feature is off: the pages only show text and links.
 PERMISSIONS_POLICY = ", ".join(

@@ -220,8 +220,13 @@ def raw_request(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
 
 
 def every_option(build_dir: Path) -> dict[str, str]:
+    """Every TIREK_ setting an operator sets (LINK_INDEX_FILES is the export's own)."""
+    from tirek import signing
+
     return {
         "TIREK_RESOURCES_DIR": str(FIXTURE_SITE),
+        "TIREK_SITE_URL": "https://tirek.example/",
+        "TIREK_SIGNING_PUBLIC_KEY": signing.generate().public_key.text,
         "TIREK_QUICK_EXIT_URL": "https://exit.example/",
         "TIREK_SITE_NAME": "Site",
         "TIREK_APP_NAME": "Reader",
@@ -232,6 +237,12 @@ def every_option(build_dir: Path) -> dict[str, str]:
         "TIREK_BUILD_DIR": str(build_dir),
         "WEB_CONCURRENCY": "1",
     }
+
+
+def test_every_option_is_in_the_fuzz():
+    from tirek.config import DEFAULTS
+
+    assert {f"TIREK_{name}" for name in DEFAULTS} - set(every_option(Path("."))) == {"TIREK_LINK_INDEX_FILES"}
 
 
 @pytest.fixture(scope="module")

@@ -285,8 +285,8 @@ def test_answers_are_cached_without_the_query(search_indexes):
     cache.get(search_indexes, "ru", "полиция")
     cache.get(search_indexes, "ru", "адвокат")
     assert cache.get(search_indexes, "ru", "суицид") is not first  # the oldest left
-    assert len(cache._answers) == 2
-    assert not any("суицид".encode() in key or "полиция".encode() in key for key in cache._answers)
+    assert len(cache._values) == 2
+    assert not any("суицид".encode() in key or "полиция".encode() in key for key in cache._values)
 
 
 def test_limits_bound_the_work_of_a_query(search_indexes):
@@ -530,3 +530,11 @@ def test_every_crisis_section_is_in_the_content(app):
         for crisis, entry in zip(CRISES, index["crisis"]):
             assert [url for url, _, _ in entry["links"]] == [
                 "../{}/#{}".format(*link.split("#")) for link in crisis.links], (lang, crisis.name)
+
+
+def test_a_repeated_query_is_answered_with_the_same_page_without_rendering_again(app, monkeypatch):
+    client = app.test_client()
+    first = client.post("/ru/search/", data={"q": "полиция"}).get_data()
+    import tirek.views as views
+    monkeypatch.setattr(views, "render_template", lambda *args, **kwargs: pytest.fail("rendered again"))
+    assert client.post("/ru/search/", data={"q": "полиция"}).get_data() == first

@@ -524,31 +524,39 @@ def relocate(index_path: str, url: str) -> str:
     return "/".join(parts)
 
 
-class AnswerCache:
-    """The last few answers, so that a query repeated (or hammered) costs a lookup.
+class RecentQueries:
+    """The last few results of some work on a query, so that a query repeated (or hammered)
+    costs a lookup.
 
-    Keyed by a keyed hash of the normalized query, made with a secret that lives and dies with
-    the process: the cache holds no query in a form anyone could read back, and nothing is
-    written anywhere.
+    Keyed by a keyed hash of the query, made with a secret that lives and dies with the process:
+    the keys hold no query in a form anyone could read back, and nothing is written anywhere. The
+    values (answers, pages) do contain the query's words, in this process's memory only, until 255
+    newer queries push them out.
     """
 
     def __init__(self, size: int = 256):
         self._secret = os.urandom(32)
         self._size = size
-        self._answers: OrderedDict[bytes, dict] = OrderedDict()
+        self._values: OrderedDict[bytes, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, indexes: dict[str, dict], lang: str, query: str) -> dict:
-        words = "\0".join([lang, *query_words(query)]).encode("utf-8")
-        key = hashlib.blake2b(words, key=self._secret, digest_size=16).digest()
+    def get(self, parts: list[str], build):
+        key = hashlib.blake2b("\0".join(parts).encode("utf-8"), key=self._secret, digest_size=16).digest()
         with self._lock:
-            found = self._answers.get(key)
+            found = self._values.get(key)
             if found is not None:
-                self._answers.move_to_end(key)
+                self._values.move_to_end(key)
                 return found
-        found = answer(indexes, lang, query)
+        found = build()
         with self._lock:
-            self._answers[key] = found
-            if len(self._answers) > self._size:
-                self._answers.popitem(last=False)
+            self._values[key] = found
+            if len(self._values) > self._size:
+                self._values.popitem(last=False)
         return found
+
+
+class AnswerCache(RecentQueries):
+    """The last few answers: the same words, however typed, share one."""
+
+    def get(self, indexes: dict[str, dict], lang: str, query: str) -> dict:
+        return super().get([lang, *query_words(query)], lambda: answer(indexes, lang, query))

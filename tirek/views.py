@@ -114,14 +114,22 @@ def search(lang: str):
         if request.method == "POST":
             request.max_content_length = MAX_SEARCH_FORM_BYTES
             query = request.form.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
-        # A query without a word of two letters or more lists the topics, as an empty one does.
-        found = search_answers().get(search_indexes(), lang, query) if matching.query_words(query) else None
-        response = make_response(render_template(
-            "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
-            topics=site().topics(lang),
-        ))
+        # The page for a query is the same bytes every time it is asked: a repeated (or hammered)
+        # query costs a lookup, not a render.
+        response = make_response(search_pages().get([lang, query], lambda: search_page(lang, query)))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def search_page(lang: str, query: str) -> str:
+    # A query without a word of two letters or more lists the topics, as an empty one does.
+    found = search_answers().get(search_indexes(), lang, query) if matching.query_words(query) else None
+    return render_template("search.html", lang=lang, alternates=alternates(lang, "search"), query=query,
+                           found=found, topics=site().topics(lang))
+
+
+def search_pages() -> matching.RecentQueries:
+    return current_app.extensions.setdefault("tirek_search_pages", matching.RecentQueries())
 
 
 def search_indexes() -> dict[str, dict]:

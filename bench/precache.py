@@ -15,8 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from tirek.content import LANGUAGES  # noqa: E402
-from tirek.offline import precache  # noqa: E402
+from tirek.languages import LANGUAGES  # noqa: E402
 
 BUDGET_GZIPPED = 500 * 1024
 SHARED = "shared"
@@ -26,7 +25,7 @@ def measure(app) -> dict[str, dict[str, int]]:
     """{group: {"files", "bytes", "gzipped"}}: one group per language, one for files they share."""
     client = app.test_client()
     groups = {group: {"files": 0, "bytes": 0, "gzipped": 0} for group in (*LANGUAGES, SHARED)}
-    for entry in precache(app)["entries"]:
+    for entry in app.extensions["tirek_precache"]["entries"]:
         response = client.get("/" + entry["url"])
         if response.status_code != 200:
             raise SystemExit(f"{entry['url']}: status {response.status_code}")

@@ -75,13 +75,13 @@ def test_non_utf8_file(broken_site):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ("- id: a\n  category: emergency\n  name: {en: A}\n  description: {en: A, ru: A, kk: A}\n  verified: false\n  source: s\n",
+    ("- id: a\n  category: emergency\n  name: {en: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
      "resources/contacts.yaml:1: contact 'a': 'name' needs text for each of kk, ru, en"),
-    ("- id: b\n  category: police\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  verified: false\n  source: s\n",
-     "resources/contacts.yaml:1: contact 'b': 'category' must be one of emergency, organisation"),
-    ("- id: c\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  phone: call me\n  verified: true\n  verified_on: 2026-01-01\n  source: s\n",
+    ("- id: b\n  category: police\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
+     "resources/contacts.yaml:1: contact 'b': 'category' must be one of talk, lgbti, digital, images, relocation, international, emergency"),
+    ("- id: c\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  phone: call me\n  verified: true\n  verified_on: 2026-01-01\n  source: s\n",
      "resources/contacts.yaml:1: contact 'c': 'phone' 'call me' must be digits as dialled"),
-    ("- id: d\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  verified: true\n  source: s\n",
+    ("- id: d\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: true\n  source: s\n",
      "resources/contacts.yaml:1: contact 'd': a verified contact needs 'verified_on' as YYYY-MM-DD"),
     ("- id: e\n  category: emergency\n  name: [\n", "resources/contacts.yaml:4: not valid YAML"),
 ])
@@ -92,9 +92,9 @@ def test_contact_problems_name_file_and_line(broken_site, entry, message):
 
 
 def test_second_contact_problem_points_at_its_own_line(broken_site):
-    good = "- id: a\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  verified: false\n  source: s\n"
+    good = "- id: a\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n"
     write(broken_site, "contacts.yaml", good + good)
-    assert "resources/contacts.yaml:7: contact id 'a' is used twice" in problems(broken_site)
+    assert "resources/contacts.yaml:8: contact id 'a' is used twice" in problems(broken_site)
 
 
 def test_broken_content_stops_create_app_with_the_problems(broken_site):
@@ -136,13 +136,14 @@ def test_translation_with_a_wrong_placeholder_falls_back_instead_of_crashing(tmp
     shutil.copytree(ROOT / "translations", translations)
     po = translations / "ru" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8")
-    assert "Последняя проверка: %(date)s" in text
-    po.write_text(text.replace("Последняя проверка: %(date)s", "Последняя проверка: %(dat)s"), encoding="utf-8")
+    assert "Факты последний раз проверены: %(date)s" in text
+    po.write_text(text.replace("Факты последний раз проверены: %(date)s", "Факты последний раз проверены: %(dat)s"),
+                  encoding="utf-8")
     monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", translations)
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(FIXTURE_SITE)})
     response = app.test_client().get("/ru/police/")
     assert response.status_code == 200
-    assert "Last reviewed: 1 ноября 2026" in response.get_data(as_text=True)
+    assert "Facts last checked: 1 ноября 2026" in response.get_data(as_text=True)
 
 
 HOSTILE = [
@@ -202,3 +203,10 @@ def test_hostile_page_served_harmlessly(broken_site):
     html = app.test_client().get("/en/evil/").get_data(as_text=True)
     assert "<script>alert" not in html and "<img" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_page_shows_when_its_facts_were_checked_and_its_newest_source(fixture_client):
+    """'Last checked' alone would overstate freshness when the newest source is older."""
+    html = fixture_client.get("/en/police/").get_data(as_text=True)
+    assert "Facts last checked: November 1, 2026" in html
+    assert "Newest source: February 20, 2025" in html

@@ -67,7 +67,7 @@ def flask(*args: str, resources: Path, **env: str) -> subprocess.CompletedProces
 # Sound content -----------------------------------------------------------------
 
 def test_the_fixture_site_is_sound_but_for_its_unverified_contact():
-    assert check(FIXTURE_SITE) == [f"site/contacts.yaml:9: {UNVERIFIED}"]
+    assert check(FIXTURE_SITE) == [f"site/contacts.yaml:10: notice: {UNVERIFIED}"]
 
 
 def test_a_sound_site_has_no_problems(site):
@@ -99,7 +99,7 @@ def test_the_command_works_when_the_app_cannot_start(site):
     result = flask("content", "check", resources=site, TIREK_REVIEW_MAX_AGE_DAYS="36500")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "resources/en/safety.md:1: front matter missing: the file must start with '---', the fields, and '---'",
+        "resources/en/safety.md:1: front matter missing: the file must start with a '---' line, then the fields, then another '---' line",
     ]
     assert "1 problem (1 of them stop the app from starting)" in result.stderr
 
@@ -119,7 +119,7 @@ def test_missing_field(site):
 def test_unknown_field(site):
     edit(site / "ru" / "safety.md", "order: 10\n", "order: 10\nauthor: Volunteer\n")
     assert check(site) == [
-        "resources/ru/safety.md:6: unknown field 'author' (known: legal_review, order, sources, summary, "
+        "resources/ru/safety.md:6: unknown field 'author' (known: keywords, legal_review, order, sources, summary, "
         "title, translation_of, updated)"]
 
 
@@ -137,7 +137,7 @@ def test_impossible_date(site):
 def test_impossible_date_in_contacts(site):
     edit(site / "contacts.yaml", "verified_on: 2026-11-01", "verified_on: 2026-02-30")
     assert check(site) == [
-        "resources/contacts.yaml:7: impossible date (day is out of range for month); dates are written YYYY-MM-DD"]
+        "resources/contacts.yaml:8: impossible date (day is out of range for month); dates are written YYYY-MM-DD"]
 
 
 # Problems a reader can live with for a while ----------------------------------------
@@ -150,7 +150,7 @@ def test_date_in_the_future(site):
 def test_review_older_than_the_maximum_age(site):
     edit(site / "ru" / "safety.md", "updated: 2026-11-01", "updated: 2025-11-22")
     assert check(site) == [
-        "resources/ru/safety.md:4: last reviewed 2025-11-22, more than 365 days ago: check the page, "
+        "resources/ru/safety.md:4: notice: last reviewed 2025-11-22, more than 365 days ago: check the page, "
         "then set 'updated' to the date of your review"]
     edit(site / "ru" / "safety.md", "updated: 2025-11-22", "updated: 2025-11-23")
     assert check(site) == []
@@ -200,17 +200,17 @@ def test_markdown_the_sanitizer_strips(site):
 
 def test_unverified_contact(site):
     shutil.copy(FIXTURE_SITE / "contacts.yaml", site / "contacts.yaml")
-    assert check(site) == [f"resources/contacts.yaml:9: {UNVERIFIED}"]
+    assert check(site) == [f"resources/contacts.yaml:10: notice: {UNVERIFIED}"]
 
 
 def test_page_missing_in_a_language(site):
     (site / "ru" / "safety.md").unlink()
-    assert check(site) == ["resources/ru/safety.md:1: page missing in ru: translate resources/en/safety.md"]
+    assert check(site) == ["resources/ru/safety.md:1: notice: page missing in ru: translate resources/en/safety.md"]
 
 
 def test_page_missing_in_english(site):
     (site / "en" / "safety.md").unlink()
-    assert check(site) == ["resources/en/safety.md:1: page missing in en: translate resources/kk/safety.md"]
+    assert check(site) == ["resources/en/safety.md:1: notice: page missing in en: translate resources/kk/safety.md"]
 
 
 def test_outdated_translation(site):
@@ -218,7 +218,7 @@ def test_outdated_translation(site):
     edit(source, "Make a plan.", "Make a safety plan.")
     new = body_hash(split_front_matter(source.read_text(encoding="utf-8")).body)
     assert check(site) == [
-        f"resources/{lang}/safety.md:6: translation outdated: resources/en/safety.md changed since it was "
+        f"resources/{lang}/safety.md:6: notice: translation outdated: resources/en/safety.md changed since it was "
         f"translated (translation_of 'b5e5c09e2cf9', now '{new}'); update this page, then run: "
         f"flask --app app content mark-current safety --lang {lang}"
         for lang in ("kk", "ru")]
@@ -227,7 +227,7 @@ def test_outdated_translation(site):
 def test_translation_without_translation_of(site):
     edit(site / "kk" / "police.md", 'translation_of: "7504e7fc93af"\n', "")
     assert check(site) == [
-        "resources/kk/police.md:1: translation_of missing; run mark-current after checking the translation "
+        "resources/kk/police.md:1: notice: translation_of missing; run mark-current after checking the translation "
         "against resources/en/police.md: flask --app app content mark-current police --lang kk"]
 
 

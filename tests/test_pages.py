@@ -165,3 +165,16 @@ def test_an_unexpected_failure_shows_a_calm_page_not_a_traceback(fixture_app):
     assert response.status_code == 500
     assert '<html lang="kk">' in html and "data-quick-exit" in html
     assert "secret detail" not in html and "Traceback" not in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_home_page_answers_i_need_help_now_one_tap_from_the_right_section(app, client, lang):
+    """Detained, blackmailed, in crisis, someone to talk to: each a link to the section that helps."""
+    html = client.get(f"/{lang}/").get_data(as_text=True)
+    urgent = html[html.index('class="urgent"'):html.index("</aside>")]
+    links = re.findall(r'href="([^"]+)"', urgent)
+    assert links == ["tel:112", "police/#detained", "blackmail/#now", "mental-health/#crisis", "contacts/#talk"]
+    for link in links[1:]:
+        page, anchor = link.split("#")
+        target = client.get(f"/{lang}/{page}").get_data(as_text=True)
+        assert f'id="{anchor}"' in target, link

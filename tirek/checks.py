@@ -21,7 +21,7 @@ from . import tracking
 from .content import HOME_SLUG, Page, Site, load_site
 from .languages import LANGUAGES
 from .markup import render_markdown
-from .sitemap import LANGUAGE_PAGES
+from .sitemap import LANGUAGE_FILES, LANGUAGE_PAGES
 from .sourcefile import FrontMatterError, Problem, field_lines, split_front_matter
 from .sourcefile import display_path as _display
 
@@ -130,7 +130,8 @@ def link_problem(site: Site, files: dict[str, dict[str, Path]], page: Page, here
 
 def _page_exists(files: dict[str, dict[str, Path]], target: str) -> bool:
     if not target.endswith("/"):
-        return False
+        lang, _, name = target.lstrip("/").partition("/")
+        return lang in LANGUAGES and name in LANGUAGE_FILES
     parts = [part for part in target.split("/") if part]
     if not parts:
         return True  # the language chooser

@@ -176,8 +176,13 @@ def load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pag
         problems.append(Problem(where, error.line, str(error)))
         return None
     except YamlProblem as problem:
-        # The YAML starts on the file's second line.
-        problems.append(Problem(where, problem.line + 1, f"front matter: {problem}"))
+        # The YAML starts on the file's second line; a mistake found only at its end ("never
+        # closed") is reported on the last field, not on the closing '---'.
+        line = min(problem.line + 1, max(front.body_line - 2, 2))
+        message = str(problem)
+        if message.startswith("not valid YAML"):
+            message = "front matter is " + message
+        problems.append(Problem(where, line, message))
         return None
     meta = meta or {}
     if not isinstance(meta, dict):

@@ -63,7 +63,7 @@ def language_chooser(pick: bool):
 def home(lang: str):
     return render_template(
         "home.html", lang=lang, intro=site().home(lang), topics=site().topics(lang),
-        alternates=alternates(lang, None), safety_page=site().page(lang, SAFETY_SLUG),
+        alternates=alternates(lang, None), safety_page=site().page(lang, SAFETY_SLUG), slugs=site().slugs,
     )
 
 

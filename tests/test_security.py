@@ -25,7 +25,8 @@ def test_security_headers_on_every_kind_of_response(app, client):
     for kind, response in responses(app, client):
         csp = response.headers.get("Content-Security-Policy", "")
         assert csp.startswith("default-src 'none'"), kind
-        assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp, kind
+        # base-uri 'self': the reader module's <base> names the page it shows (issue 12).
+        assert "frame-ancestors 'none'" in csp and "base-uri 'self'" in csp, kind
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, kind
         assert response.headers["Referrer-Policy"] == "no-referrer", kind
         assert response.headers["X-Content-Type-Options"] == "nosniff", kind

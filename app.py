@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
-from tirek import assets, i18n, offline, security
+from tirek import assets, i18n, offline, security, signing
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.search_index import build_indexes
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["LINK_INDEX_FILES"]:
         link_index_files(site)
     app.extensions["tirek_site"] = site
+    app.extensions["tirek_public_key"] = signing.configured_public_key(app.config)
 
     translations = i18n.compile_catalogs(i18n.TRANSLATIONS_DIR, build_dir)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)

@@ -3,9 +3,11 @@
     python bench/search.py                      # content in resources/ (or $TIREK_RESOURCES_DIR)
     python bench/search.py --resources tests/fixtures/site --pages 1000
 
-Prints, per language: the index file's size (bytes and gzipped), and the time one
+Prints, per language: the index file's size (bytes and gzipped), the time one
 query takes in the server (Python) and in headless Chromium (search.js, the
-reader's path), for the content and for a generated corpus of --pages pages.
+reader's path), for the content and for a generated corpus of --pages pages;
+and beside them, on the content, precision and recall over the top three results
+of the real queries in tests/search_queries.json (see tests/search_quality.py).
 Budgets: a query within 50 ms in Chromium on the generated corpus; the index of
 the content under 100 KB gzipped. Exit status 1 when a budget is missed.
 """
@@ -25,7 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tests"))
+
 from app import create_app  # noqa: E402
+from search_quality import measure  # noqa: E402
 from tirek import search  # noqa: E402
 from tirek.content import LANGUAGES  # noqa: E402
 
@@ -120,19 +125,27 @@ def python_times(index: dict, queries: list[str], repeat: int = 3) -> list[float
 
 
 class Chromium:
-    """search.js in headless Debian Chromium, with the test suite's flags."""
+    """search.js in headless Debian Chromium, with the test suite's flags.
+
+    The module is imported from a made-up origin that the page's requests never leave.
+    """
+
+    ORIGIN = "http://bench.invalid/"
 
     def __init__(self):
         from playwright.sync_api import sync_playwright
 
-        sys.path.insert(0, str(ROOT / "tests"))
         from conftest import CHROMIUM_FLAGS
 
         self.playwright = sync_playwright().start()
         self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         self.page = self.browser.new_page()
-        self.page.goto("about:blank")
-        self.page.add_script_tag(path=str(ROOT / "static" / "js" / "search.js"))
+        script = (ROOT / "static" / "js" / "search.js").read_bytes()
+        self.page.route(self.ORIGIN + "search.js", lambda route: route.fulfill(
+            body=script, content_type="text/javascript"))
+        self.page.route(self.ORIGIN, lambda route: route.fulfill(body="<!doctype html>", content_type="text/html"))
+        self.page.goto(self.ORIGIN)
+        self.page.evaluate("async () => { window.searchModule = await import('/search.js'); }")
 
     def times(self, payload: bytes, queries: list[str], repeat: int = 5) -> tuple[float, list[float]]:
         """(ms to parse the index, [ms per query]).
@@ -145,10 +158,11 @@ class Chromium:
                 let start = performance.now();
                 const index = JSON.parse(json);
                 const parse = performance.now() - start;
-                TirekSearch.search(index, index.docs[0][1]);  // as the search page does once it has the index
+                const search = window.searchModule.search;
+                search(index, index.docs[0][1]);  // as the search page does once it has the index
                 return [parse, queries.map(q => median(Array.from({length: repeat}, () => {
                     start = performance.now();
-                    TirekSearch.search(index, q);
+                    search(index, q);
                     return performance.now() - start;
                 })))];
             }""",
@@ -160,11 +174,13 @@ class Chromium:
         self.playwright.stop()
 
 
-def report(name: str, indexes: dict, chromium: Chromium | None, rng: random.Random) -> list[str]:
+def report(name: str, indexes: dict, chromium: Chromium | None, rng: random.Random,
+           quality: bool = False) -> list[str]:
     failures = []
+    data = {lang: indexes[lang].data for lang in LANGUAGES}
     print(f"\n{name}")
     print(f"{'lang':4} {'pages':>6} {'terms':>7} {'index':>11} {'gzipped':>10} {'py median/max':>16}"
-          f" {'js parse':>9} {'js median/max':>15}")
+          f" {'js parse':>9} {'js median/max':>15}" + ("   queries P@3  R@3  first" if quality else ""))
     for lang in LANGUAGES:
         index = indexes[lang]
         queries = queries_for(index.data, rng)
@@ -178,7 +194,18 @@ def report(name: str, indexes: dict, chromium: Chromium | None, rng: random.Rand
             if max(js) > QUERY_BUDGET_MS:
                 failures.append(f"{name}, {lang}: slowest query {max(js):.1f} ms in Chromium "
                                 f"(budget {QUERY_BUDGET_MS} ms)")
+        else:
+            line += " " * 26
+        if quality:
+            q = measure(data, (lang,))
+            line += f"   {q['queries']:7d} {q['precision']:.2f} {q['recall']:.2f} {q['first']:.2f}"
         print(line)
+    if quality:
+        q = measure(data)
+        print(f"all: {q['queries']} queries, precision {q['precision']:.2f}, recall {q['recall']:.2f}, "
+              f"first result right {q['first']:.2f}")
+        for lang, query, top in q["misses"]:
+            print(f"  first result not an answer: {lang} {query!r} -> {top}")
     return failures
 
 
@@ -196,7 +223,7 @@ def main() -> int:
     failures = []
     try:
         content = build(Path(args.resources))
-        failures += report(f"Content in {args.resources}", content, chromium, rng)
+        failures += report(f"Content in {args.resources}", content, chromium, rng, quality=True)
         for lang in LANGUAGES:
             if content[lang].gzipped_size > INDEX_BUDGET_BYTES:
                 failures.append(f"content, {lang}: index {content[lang].gzipped_size:,d} B gzipped "

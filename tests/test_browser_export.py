@@ -1,10 +1,14 @@
-"""The static copy in Chromium: under a deep path prefix on a plain web server, and from file://."""
+"""The static copy in Chromium: under a deep path prefix, from file://, on a plain file server; the one-file copy."""
 
 from __future__ import annotations
 
 import re
 import secrets
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,11 +17,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app import create_app
-from tirek.languages import LANGUAGES
+from conftest import FIXTURE_SITE, free_port, sound_content
 from tirek.export import build_copy, write_tree
+from tirek.languages import LANGUAGES
 from tirek.urls import page_path
-
-from test_export import sound_content
 
 pytestmark = pytest.mark.browser
 
@@ -220,3 +223,161 @@ def test_page_from_file_url_reads_without_javascript(browser, copy):
     context.close()
     assert failures == []
     assert [url for url in requests if not url.startswith(folder_url)] == []
+
+
+# The one-file copy, and a static copy with no server behind it --------------------------------
+
+class FileServer:
+    """``python -m http.server`` in its own process: the plainest host there is. It sends no
+    headers of its own policy and answers a POST with 501."""
+
+    def __init__(self, root: Path):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1", "--directory", str(root)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.origin = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                urllib.request.urlopen(self.origin + "/", timeout=1).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("python -m http.server did not start")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def fixture_copy(tmp_path_factory):
+    """An export of the fixture site (it has keywords and a page linking the one-file copy)."""
+    app = create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": str(FIXTURE_SITE)})
+    root = tmp_path_factory.mktemp("plain")
+    write_tree(build_copy(app), root / "mirror")
+    return {"root": root, "folder": root / "mirror", "site": app.extensions["tirek_site"]}
+
+
+@pytest.fixture(scope="module")
+def file_server(fixture_copy):
+    server = FileServer(fixture_copy["root"])
+    yield server
+    server.stop()
+
+
+def no_javascript(browser):
+    context = browser.new_context(java_script_enabled=False)
+    requests, failures = record_requests(context)
+    return context, context.new_page(), requests, failures
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_file_copy_reads_from_a_file_without_javascript_and_requests_nothing(browser, copy, tmp_path, lang):
+    # Alone in a folder, as in Downloads: nothing of the copy beside it.
+    saved = tmp_path / f"reader-{lang}.html"
+    saved.write_bytes((copy["folder"] / lang / "copy.html").read_bytes())
+    context, page, requests, failures = no_javascript(browser)
+    page.goto(saved.as_uri())
+    assert page.locator("html").get_attribute("lang") == lang
+    # The inline stylesheet applied: the policy allows it by its hash.
+    assert page.locator("body").evaluate("body => getComputedStyle(body).marginTop") == "0px"
+    topics = copy["site"].topics(lang)
+    for topic in topics:
+        expect(page.locator(f"article#{topic.slug} h2")).to_have_text(topic.title)
+    expect(page.locator("#contacts .contact").first).to_be_visible()
+    expect(page.locator("#contacts .trace").first).not_to_be_empty()
+
+    # Links between pages jump within the file.
+    last = topics[-1]
+    page.locator(f".topics a[href='#{last.slug}']").click()
+    assert page.url == saved.as_uri() + f"#{last.slug}"
+    expect(page.locator(f"article#{last.slug} h2")).to_be_in_viewport()
+    page.locator(f"article#{last.slug} .back a").click()
+    expect(page.locator("#index")).to_be_in_viewport()
+    page.locator(".urgent a[href='#contacts']").click()
+    expect(page.locator("#contacts h2").first).to_be_in_viewport()
+    page.screenshot(path=str(tmp_path / f"copy-{lang}.png"))
+    context.close()
+    assert failures == []
+    assert requests == [saved.as_uri()], "the file requested something"
+
+
+def test_static_copy_search_without_javascript_offers_topics_and_keywords(browser, fixture_copy, file_server):
+    base = f"{file_server.origin}/mirror/"
+    context, page, requests, failures = no_javascript(browser)
+    page.goto(base + "ru/search/index.html")
+    expect(page.locator(".search-topics .notice")).to_be_visible()
+    topics = fixture_copy["site"].topics("ru")
+    expect(page.locator(".search-topics .topics a")).to_have_count(len(topics))
+    # A word from the A–Z leads to its page.
+    page.locator(".keywords dd", has_text="мессенджер").locator("a").click()
+    page.wait_for_url(base + "ru/share-a-copy/index.html")
+    # No form to submit: a static host cannot take its POST, and a GET would put the query in an address.
+    page.goto(base + "ru/search/index.html")
+    expect(page.locator(".search-form")).to_be_hidden()
+    page.goto(base + "ru/index.html")
+    expect(page.locator(".search-form")).to_be_hidden()
+    context.close()
+    assert failures == []
+    assert [url for url in requests if not url.startswith(base)] == []
+
+
+def test_static_copy_removal_without_javascript_shows_steps_not_an_error(browser, fixture_copy, file_server):
+    base = f"{file_server.origin}/mirror/"
+    context, page, requests, failures = no_javascript(browser)
+    page.goto(base + "ru/remove/index.html")
+    expect(page.locator("#by-hand")).to_be_visible()
+    with page.expect_navigation() as navigation:
+        page.locator(".remove-form button").click()
+    assert navigation.value.status == 200
+    assert page.url.startswith(base + "ru/remove/index.html") and page.url.endswith("#by-hand")
+    expect(page.locator("#by-hand h2")).to_be_in_viewport()
+    context.close()
+    assert failures == []
+
+
+def test_meta_policy_stops_an_injected_inline_script_in_a_static_copy(browser, fixture_copy, file_server):
+    """A copy on a host that sends no headers: an inline script slipped into a page does not run,
+    and the page's own scripts still do. The same page without the meta tag is the control."""
+    folder = fixture_copy["folder"] / "ru" / "police"
+    page_html = (folder / "index.html").read_text(encoding="utf-8")
+    injected = page_html.replace("<body>", '<body><script>document.documentElement.dataset.injected = "ran"</script>', 1)
+    assert injected != page_html
+    (folder / "injected.html").write_text(injected, encoding="utf-8")
+    control = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "", injected)
+    assert control != injected
+    (folder / "control.html").write_text(control, encoding="utf-8")
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+        page.goto(f"{file_server.origin}/mirror/ru/police/control.html")
+        assert page.locator("html").get_attribute("data-injected") == "ran"
+        page.goto(f"{file_server.origin}/mirror/ru/police/injected.html")
+        page.wait_for_function("window.TirekExit !== undefined")  # quick-exit.js, the page's own script
+        assert page.locator("html").get_attribute("data-injected") is None
+        assert violations and "script-src" in violations[0]
+        context.close()
+    finally:
+        (folder / "injected.html").unlink()
+        (folder / "control.html").unlink()
+
+
+def test_static_copy_search_with_javascript_shows_the_form_and_answers_in_place(browser, fixture_copy, file_server):
+    base = f"{file_server.origin}/mirror/"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "ru/search/index.html")
+    field = page.locator("#search-q")
+    expect(field).to_be_visible()
+    field.fill("полиция")
+    expect(page.locator(".results a").first).to_be_visible()
+    assert page.url == base + "ru/search/index.html"
+    context.close()

@@ -5,27 +5,25 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import time
 
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from tirek import sitemap, views
-from tirek.languages import LANGUAGES
-
 from conftest import FIXTURE_SITE, ROOT
+from tirek import sitemap
+from tirek.languages import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
 SAVED = "[data-offline-status] [data-state^='saved']:not([hidden])"
 PROMPT = "[data-update-prompt]"
 # What the service worker keeps besides pages: the reader's language, under the scope's settings cache.
-REMEMBERED_LANGUAGE = """async () => {
+REMEMBERED_LANGUAGE = """async (lang) => {
   const registration = await navigator.serviceWorker.ready;
   const cache = await caches.open(registration.scope + ' settings');
   const saved = await cache.match(new URL('__language', registration.scope).href);
-  return saved ? saved.text() : null;
+  return saved !== undefined && (await saved.text()) === lang;
 }"""
 
 
@@ -50,10 +48,7 @@ def wait_until_controlled(page) -> None:
 
 
 def wait_for_language(page, lang: str) -> None:
-    deadline = time.monotonic() + 10
-    while page.evaluate(REMEMBERED_LANGUAGE) != lang:
-        assert time.monotonic() < deadline, f"the worker did not remember {lang!r}"
-        time.sleep(0.1)
+    page.wait_for_function(REMEMBERED_LANGUAGE, arg=lang, polling=100, timeout=10_000)
 
 
 def translated(lang: str, msgid: str) -> str:

@@ -6,16 +6,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from app import create_app
 from tirek.sitemap import page_paths
 
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-def shipped_paths():
-    return page_paths(create_app({"TESTING": True}).extensions["tirek_site"].slugs)
 
 
 def test_page_fits_a_phone_and_the_exit_stays_in_view(page, live_server):
@@ -24,8 +19,7 @@ def test_page_fits_a_phone_and_the_exit_stays_in_view(page, live_server):
     exit_link = page.locator("a[data-quick-exit]")
     assert exit_link.is_visible()
     page.mouse.wheel(0, 3000)
-    page.wait_for_timeout(200)
-    assert page.evaluate("window.scrollY") > 500
+    page.wait_for_function("window.scrollY > 500")
     box = exit_link.bounding_box()
     assert box and 0 <= box["y"] < 100, box
     for selector in ("a[data-quick-exit]", ".languages a", ".back a", ".site-footer a"):
@@ -71,13 +65,13 @@ def test_everything_works_without_javascript(browser, live_server):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_accessibility_violations_on_any_page(browser, live_server, scheme):
+def test_no_accessibility_violations_on_any_page(browser, app, live_server, scheme):
     """axe-core: no WCAG 2.2 A/AA violation on any page, in any language, at phone size."""
     axe = Axe()
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     page = context.new_page()
     failures = []
-    for path in shipped_paths() + ["/ru/no-such-page/"]:
+    for path in page_paths(app.extensions["tirek_site"].slugs) + ["/ru/no-such-page/"]:
         page.goto(live_server.url + path.lstrip("/"))
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         for violation in results.response["violations"]:

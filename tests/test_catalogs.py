@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from conftest import FIXTURE_SITE, flask
 from tirek import catalogs
-
-from test_content_check import FIXTURE_SITE, flask
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = """<p>{{ _("Hello") }}</p>

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app import create_app
-from tirek.checks import check_content
+from conftest import FIXTURE_SITE, check, edit, flask
 from tirek.content import ContentError, body_hash
 from tirek.sourcefile import split_front_matter
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
-TODAY = dt.date(2026, 11, 23)
 UNVERIFIED = ("contact 'unverified-org' is not verified, so readers do not see it: confirm its details "
               "from a trustworthy source, then set 'verified: true' and 'verified_on'")
 
@@ -33,17 +26,6 @@ def site(tmp_path) -> Path:
     return root
 
 
-def check(root: Path, today: dt.date = TODAY) -> list[str]:
-    problems, _ = check_content(root, today, 365)
-    return [str(problem) for problem in problems]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def append(path: Path, text: str) -> int:
     """Add lines at the end of a page; return the line number of the first one."""
     current = path.read_text(encoding="utf-8")
@@ -51,17 +33,6 @@ def append(path: Path, text: str) -> int:
         current += "\n"
     path.write_text(current + text, encoding="utf-8")
     return len(current.splitlines()) + 1
-
-
-def flask(*args: str, resources: Path, **env: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "TIREK_RESOURCES_DIR": str(resources), **env}, timeout=60,
-    )
-    assert "No such command" not in result.stderr, (
-        "the content commands are not registered: run 'python -m pip install -e .' so that the "
-        "flask.commands entry points in pyproject.toml take effect")
-    return result
 
 
 # Sound content -----------------------------------------------------------------
@@ -249,3 +220,11 @@ def test_every_problem_in_one_run_sorted_by_file_and_line(site):
         "resources/ru/index.md:1",
         "resources/ru/safety.md:2",
     ]
+
+
+def test_undated_sources_are_one_notice_a_page(site):
+    page = site / "en" / "police.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("    date: 2025-02-20\n", "", 1), encoding="utf-8")
+    found = [line for line in check(site) if "sources have no 'date'" in line]
+    assert len(found) == 1 and found[0].startswith("resources/en/police.md:") and ": notice: 1 of " in found[0]

@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import shutil
 import subprocess
 import zipfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from app import create_app
-from tirek import export, sitemap, views
-from tirek.config import load_config
-from tirek.languages import LANGUAGES
+from conftest import sound_content
+from tirek import export, sitemap
 from tirek.export import CHECKSUMS, build_copy, link_problems
-
-
-# The layout's footer links to this page. The shipped content has it; the small fixture site
-# does not, so the tests add a stand-in there, and every link in the copy can be checked.
-FOOTER_PAGE = "using-this-site-safely"
-
-
-def sound_content(target: Path) -> Path:
-    """A copy of the configured content (TIREK_RESOURCES_DIR or resources/) with the footer's page."""
-    shutil.copytree(load_config()["RESOURCES_DIR"], target)
-    if not any((target / lang / f"{FOOTER_PAGE}.md").exists() for lang in LANGUAGES):
-        (target / "en" / f"{FOOTER_PAGE}.md").write_text(
-            "---\ntitle: Using this site safely\nsummary: A stand-in.\nupdated: 2026-01-01\n---\n"
-            "A stand-in for the page the footer links to.\n", encoding="utf-8")
-    return target
+from tirek.languages import LANGUAGES
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +24,9 @@ def content(tmp_path_factory) -> str:
     return str(sound_content(tmp_path_factory.mktemp("content") / "resources"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app(content):
-    """The server, on the same content as the copy."""
+    """The server, on the same content as the copy (shared: the tests only read it)."""
     return create_app({"TESTING": True, "RESOURCES_DIR": content})
 
 
@@ -50,14 +35,16 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def copy_app(content):
-    return lambda: create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content})
+    """The app that renders the copy (shared: the tests only read it)."""
+    app = create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content})
+    return lambda: app
 
 
 @pytest.fixture(scope="module")
-def files(content):
-    return build_copy(create_app({"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": content}))
+def files(copy_app):
+    return build_copy(copy_app())
 
 
 def read_tree(folder) -> dict[str, bytes]:
@@ -76,7 +63,7 @@ def test_copy_has_every_page_data_file_and_hashed_asset(files, copy_app):
     site = app.extensions["tirek_site"]
     for path in sitemap.page_paths(site.slugs):
         assert path.lstrip("/") + "index.html" in files, path
-    for path in sitemap.data_paths():
+    for path in sitemap.data_paths() + sitemap.download_paths():
         assert path.lstrip("/") in files, path
     for hashed in app.config["ASSET_MANIFEST"].values():
         assert f"static/{hashed}" in files
@@ -113,12 +100,21 @@ def test_link_check_finds_root_absolute_and_dangling_links():
     ]
 
 
+# Pages a static copy answers differently on purpose, because it has no server behind it:
+# search and removal (tested in test_static_copy_* below).
+NO_SERVER_PAGES = tuple(f"/{lang}/{name}/" for lang in LANGUAGES for name in ("search", "remove"))
+
+
 def test_exported_pages_are_the_servers_pages_with_index_html_links(app, files):
     """One code path: the copy differs from the server only by the index.html it adds to links."""
     client = app.test_client()
     for path in sitemap.page_paths(app.extensions["tirek_site"].slugs):
+        if path in NO_SERVER_PAGES:
+            continue
         served = client.get(path).get_data(as_text=True)
         exported = files[path.lstrip("/") + "index.html"].decode()
+        # A copy's search form waits for search.js: a static host cannot answer its POST.
+        exported = exported.replace(" hidden data-search-needs-script", "")
         assert re.sub(r'(="[^"]*/)index\.html', r"\1", exported) == served, path
         if path.startswith(tuple(f"/{lang}/" for lang in LANGUAGES)):
             assert "index.html" in exported, path
@@ -267,7 +263,16 @@ def test_languages_page_is_a_server_page_without_the_automatic_pick(client):
 def test_404_page_works_at_any_depth(app, files):
     """A host shows 404.html at any missing address, so it may use nothing relative."""
     found = tags(files["404.html"])
-    assert not [tag for tag, attrs in found if tag in ("link", "script", "img", "style")]
+    assert not [tag for tag, attrs in found if tag in ("link", "script", "img")]
+    # Styled like the other pages: the stylesheet is inside it, allowed by its hash and nothing else.
+    assert [tag for tag, attrs in found if tag == "style"] == ["style"]
+    html = files["404.html"].decode()
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    policy = meta_policy(files["404.html"])
+    assert f"style-src 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
+    assert "script-src" not in policy and "default-src 'none'" in policy
+    assert "body {" in css and ".quick-exit" in css
     hrefs = [attrs["href"] for tag, attrs in found if tag == "a"]
     assert app.config["QUICK_EXIT_URL"] in hrefs
     assert [href for href in hrefs if href != app.config["QUICK_EXIT_URL"]] == [f"/{lang}/" for lang in LANGUAGES]
@@ -294,3 +299,84 @@ def test_a_broken_page_stops_the_export(monkeypatch, copy_app):
     monkeypatch.setattr(export, "page_paths", lambda slugs: ["/ru/", "/ru/no-such-page/"])
     with pytest.raises(export.ExportError, match="/ru/no-such-page/: the app answered 404"):
         build_copy(app)
+
+
+def meta_policy(data: bytes) -> str | None:
+    """The policy in a page's <meta http-equiv="Content-Security-Policy">, if it comes before
+    anything it must govern (a policy applies only to what follows it)."""
+    found = tags(data)
+    for index, (tag, attrs) in enumerate(found):
+        if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy":
+            assert not [t for t, _ in found[:index] if t in ("script", "link", "style", "img")]
+            return attrs["content"]
+        if tag in ("script", "link", "style", "img", "body"):
+            return None
+    return None
+
+
+def test_every_exported_page_carries_the_servers_policy_in_a_meta_tag(app, files):
+    from tirek.security import CONTENT_SECURITY_POLICY
+
+    server = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+    for name, data in files.items():
+        if not name.endswith(".html"):
+            continue
+        policy = meta_policy(data)
+        assert policy, f"{name}: no <meta> Content-Security-Policy before its first script or style"
+        directives = dict(d.split(" ", 1) for d in policy.split("; "))
+        assert "frame-ancestors" not in directives, name  # ignored in a meta tag
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, name
+        if name.endswith("copy.html") or name == "404.html":
+            assert directives["default-src"] == "'none'" and "script-src" not in directives, name
+        else:
+            assert directives == {k: v for k, v in server.items() if k != "frame-ancestors"}, name
+
+
+def test_static_copy_search_page_offers_topics_and_keywords_and_says_why(fixture_app):
+    from conftest import FIXTURE_SITE
+
+    copy_client = create_app({"TESTING": True, "LINK_INDEX_FILES": True,
+                              "RESOURCES_DIR": str(FIXTURE_SITE)}).test_client()
+    site = fixture_app.extensions["tirek_site"]
+    for lang in LANGUAGES:
+        html = copy_client.get(f"/{lang}/search/").get_data(as_text=True)
+        assert 'class="notice" role="note"' in html
+        words = [word for page in site.topics(lang) for word in page.keywords]
+        assert words, f"{lang}: the fixture site has no keywords to list"
+        index = html.split('class="keywords"')[1]
+        for word in words:
+            page = next(p for p in site.topics(lang) if word in p.keywords)
+            assert re.search(rf'<dd>{re.escape(word)}:\s*<a href="../{page.slug}/index.html"[^>]*>'
+                             rf'{re.escape(page.title)}</a>', index), (lang, word)
+        served = fixture_app.test_client().get(f"/{lang}/search/").get_data(as_text=True)
+        assert 'class="keywords"' not in served and 'role="note"' not in served
+
+
+def test_static_copy_removal_page_needs_no_server(files, client):
+    for lang in LANGUAGES:
+        form = next(attrs for tag, attrs in tags(files[f"{lang}/remove/index.html"]) if tag == "form")
+        assert (form["method"], form["action"]) == ("get", "#by-hand")
+        assert 'id="by-hand"' in files[f"{lang}/remove/index.html"].decode()
+        served = next(attrs for tag, attrs in tags(client.get(f"/{lang}/remove/").get_data()) if tag == "form")
+        assert (served["method"], served["action"]) == ("post", "./")
+
+
+def test_one_file_copies_are_the_servers(files, client):
+    for lang in LANGUAGES:
+        assert files[f"{lang}/copy.html"] == client.get(f"/{lang}/copy.html").get_data(), lang
+
+
+def test_every_get_route_of_the_app_is_in_the_copy(files, copy_app):
+    """sitemap.py is the inventory: a new route that is not in it would be missing from every copy."""
+    app = copy_app()
+    slugs = app.extensions["tirek_site"].slugs
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule == "/":  # the root is the chooser, index.html
+            continue
+        paths = [rule.rule]
+        for placeholder, values in (("<lang:lang>", LANGUAGES), ("<slug>", slugs)):
+            paths = [path.replace(placeholder, value) for path in paths for value in values] \
+                if placeholder in rule.rule else paths
+        assert "<" not in paths[0], f"{rule.rule}: a new kind of route; add it to tirek/sitemap.py and here"
+        for path in paths:
+            assert export.file_name(path) in files, f"{path} ({rule.endpoint}) is not in the copy: add it to tirek/sitemap.py"

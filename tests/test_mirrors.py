@@ -137,14 +137,30 @@ def test_mirrors_page_lists_each_mirror_in_every_language(site_with_mirrors):
         assert "exampleexampleexampleexampleexampleexampleexampleexam.onion/" in html
         assert notes[lang] in html
         assert all(note not in html for other, note in notes.items() if other != lang)
-        assert "sha256sum -c SHA256SUMS" in html
+        # Readers get addresses and plain words; the operators' commands are in docs/deploy.md.
+        assert "<pre>" not in html and "<code>" not in html and "sha256sum" not in html
 
 
 def test_mirrors_page_without_mirrors_says_so(fixture_client):
     with_list = fixture_client.get("/en/mirrors/").get_data(as_text=True)
-    assert "No copies are listed yet" in with_list
+    assert "No other copies are listed yet" in with_list
     assert 'class="contacts mirrors"' not in with_list
-    assert "No copies are listed yet" not in fixture_client.get("/ru/mirrors/").get_data(as_text=True)
+    assert "No other copies are listed yet" not in fixture_client.get("/ru/mirrors/").get_data(as_text=True)
+
+
+def test_mirrors_page_shows_the_fingerprint_in_plain_words_and_the_one_file_copy(site_with_mirrors):
+    from tirek import signing
+
+    key = signing.generate().public_key
+    client = create_app({"TESTING": True, "RESOURCES_DIR": str(site_with_mirrors),
+                         "SIGNING_PUBLIC_KEY": key.text}).test_client()
+    for lang in LANGUAGES:
+        html = client.get(f"/{lang}/mirrors/").get_data(as_text=True)
+        assert f'<code class="fingerprint">{key.text}</code>' in html
+        assert f'<a href="../copy.html" download="reader-{lang}.html">' in html
+        assert 'href="../share-a-copy/"' in html
+    unsigned = create_app({"TESTING": True, "RESOURCES_DIR": str(site_with_mirrors)}).test_client()
+    assert "fingerprint" not in unsigned.get("/en/mirrors/").get_data(as_text=True)
 
 
 def test_every_page_links_to_the_mirrors_page(fixture_app):

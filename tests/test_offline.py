@@ -7,16 +7,14 @@ import json
 import re
 import shutil
 import struct
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
 from app import create_app
-from tirek import offline, sitemap, views
-from tirek.languages import LANGUAGES
-
 from conftest import FIXTURE_SITE, ROOT
+from tirek import offline, sitemap
+from tirek.languages import LANGUAGES
 
 SW_HEADERS_SECURITY = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
 
@@ -190,7 +188,7 @@ def test_every_page_links_the_manifest_and_registers_the_worker(app, client):
     checked = 0
     for path in sitemap.page_paths(app.extensions["tirek_site"].slugs):
         html = client.get(path).get_data(as_text=True)
-        if not re.search(r'<html lang="(%s)">' % "|".join(LANGUAGES), html):
+        if not re.search(rf"<html lang=\"({'|'.join(LANGUAGES)})\">", html):
             continue  # a bare page on purpose, such as the quick exit's cover page
         manifest = re.search(r'<link rel="manifest" href="([^"]+)">', html)
         worker = re.search(r'data-module="offline-status"[^>]* data-service-worker="([^"]+)"', html)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 
+from app import create_app
+from conftest import FIXTURE_SITE, Document
 from tirek.languages import LANGUAGES
 from tirek.sitemap import ROOT_PAGES, page_paths
 
@@ -30,8 +33,6 @@ def test_every_page_in_every_language_renders(app, client):
 
 def test_every_internal_link_resolves(app, client):
     """Follow every relative link on every page: none may lead to a 404."""
-    from urllib.parse import urljoin
-
     checked = set()
     for path in page_paths(app.extensions["tirek_site"].slugs):
         html = client.get(path).get_data(as_text=True)
@@ -80,23 +81,15 @@ def test_404_speaks_the_language_of_the_url(client):
     assert '<html lang="en">' in html
 
 
-def test_untranslated_page_falls_back_with_a_notice(tmp_path):
-    import shutil
-
-    from app import create_app
-    from conftest import FIXTURE_SITE
-
-    shutil.copytree(FIXTURE_SITE, tmp_path / "site")
-    (tmp_path / "site" / "kk" / "safety.md").unlink()
-    (tmp_path / "site" / "ru" / "safety.md").unlink()
-    client = create_app({"TESTING": True, "RESOURCES_DIR": str(tmp_path / "site")}).test_client()
-    response = client.get("/kk/safety/")
+def test_untranslated_page_falls_back_with_a_notice(partial_app):
+    # In the partial site, "phone-safety" is written only in English.
+    response = partial_app.test_client().get("/kk/phone-safety/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<html lang="kk">' in html
     assert '<article lang="en">' in html
     assert "аударылмаған" in html  # the Kazakh notice
-    assert 'href="../../en/safety/" hreflang="en"' in html
+    assert 'href="../../en/phone-safety/" hreflang="en"' in html
 
 
 def test_topic_list_keeps_the_order_from_front_matter(fixture_client):
@@ -155,12 +148,14 @@ def test_post_to_a_page_is_not_a_server_error(client):
     assert client.post("/ru/").status_code == 405
 
 
-def test_an_unexpected_failure_shows_a_calm_page_not_a_traceback(fixture_app):
-    @fixture_app.route("/kk/broken-on-purpose/")
+def test_an_unexpected_failure_shows_a_calm_page_not_a_traceback():
+    app = create_app({"TESTING": True, "RESOURCES_DIR": str(FIXTURE_SITE)})  # its own: the test adds a route
+
+    @app.route("/kk/broken-on-purpose/")
     def broken():
         raise RuntimeError("secret detail")
 
-    response = fixture_app.test_client().get("/kk/broken-on-purpose/")
+    response = app.test_client().get("/kk/broken-on-purpose/")
     html = response.get_data(as_text=True)
     assert response.status_code == 500
     assert '<html lang="kk">' in html and "data-quick-exit" in html
@@ -178,3 +173,52 @@ def test_the_home_page_answers_i_need_help_now_one_tap_from_the_right_section(ap
         page, anchor = link.split("#")
         target = client.get(f"/{lang}/{page}").get_data(as_text=True)
         assert f'id="{anchor}"' in target, link
+
+
+# --- what search engines read -------------------------------------------------------------------
+
+def head_links(html: str) -> list[dict]:
+    return [attrs for tag, attrs in Document(html).tags if tag == "link" and attrs.get("rel") in ("alternate", "canonical")]
+
+
+def description(client, path: str) -> str:
+    (meta,) = Document(client.get(path).get_data(as_text=True)).find("meta", name="description")
+    return meta["content"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", ["", "search/"])
+def test_home_and_search_pages_describe_themselves_in_their_language(fixture_client, lang, page):
+    text = description(fixture_client, f"/{lang}/{page}")
+    assert len(text) > 40
+    assert (text == description(fixture_client, f"/en/{page}")) == (lang == "en")
+
+
+def test_no_canonical_or_hreflang_links_without_a_site_url(fixture_client):
+    html = fixture_client.get("/ru/police/").get_data(as_text=True)
+    assert head_links(html) == []
+    # The visible language switch still says which language each link leads to.
+    assert 'href="../../kk/police/" hreflang="kk"' in html
+
+
+@pytest.mark.parametrize("site_url", ["https://tirek.example", "https://example.org/mirror/"])
+def test_absolute_canonical_and_hreflang_links_with_a_site_url(app_with, site_url):
+    client = app_with(RESOURCES_DIR=str(FIXTURE_SITE), SITE_URL=site_url).test_client()
+    base = site_url.rstrip("/")
+    links = head_links(client.get("/ru/police/?from=search").get_data(as_text=True))
+    assert links == [
+        {"rel": "canonical", "href": f"{base}/ru/police/"},
+        {"rel": "alternate", "hreflang": "kk", "href": f"{base}/kk/police/"},
+        {"rel": "alternate", "hreflang": "ru", "href": f"{base}/ru/police/"},
+        {"rel": "alternate", "hreflang": "en", "href": f"{base}/en/police/"},
+        {"rel": "alternate", "hreflang": "x-default", "href": f"{base}/ru/police/"},
+    ]
+    home = head_links(client.get("/kk/").get_data(as_text=True))
+    assert {"rel": "canonical", "href": f"{base}/kk/"} in home
+    # An error page is nobody's canonical address and has no translations.
+    assert head_links(client.get("/ru/no-such-page/").get_data(as_text=True)) == []
+
+
+def test_a_static_copy_names_no_address_even_with_a_site_url(app_with):
+    copy = app_with(RESOURCES_DIR=str(FIXTURE_SITE), SITE_URL="https://tirek.example", LINK_INDEX_FILES=True)
+    assert head_links(copy.test_client().get("/ru/police/").get_data(as_text=True)) == []

@@ -1,55 +1,98 @@
-"""Headers on every kind of response, no cookies, no client addresses in logs."""
+"""What the server sends and keeps: the headers on every kind of response, no cookies,
+HSTS and Onion-Location when configured, and no client addresses in any log."""
 
 from __future__ import annotations
 
 import logging
+import socket
+import subprocess
+import sys
+import urllib.request
 
-import pytest
+from flask import make_response
 
+from app import create_app
+from conftest import ROOT, answers, every_kind_of_request, free_port, wait_until
 from tirek.security import DropClientAddresses
 
-
-def responses(app, client):
-    manifest = app.config["ASSET_MANIFEST"]
-    yield "redirect", client.get("/", headers={"Accept-Language": "kk"})
-    yield "home", client.get("/ru/")
-    yield "page", client.get("/en/police/")
-    yield "contacts", client.get("/kk/contacts/")
-    yield "404", client.get("/ru/missing/")
-    yield "405", client.post("/ru/")
-    yield "static", client.get("/static/" + manifest["css/site.css"])
-    yield "static 404", client.get("/static/css/site.css")
+EXPECTED_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-DNS-Prefetch-Control": "off",
+}
+ONION = "http://exampleexampleexampleexampleexampleexampleexampleexam.onion"
 
 
-def test_security_headers_on_every_kind_of_response(app, client):
-    for kind, response in responses(app, client):
-        csp = response.headers.get("Content-Security-Policy", "")
-        assert csp.startswith("default-src 'none'"), kind
-        # base-uri 'self': the reader module's <base> names the page it shows (issue 12).
-        assert "frame-ancestors 'none'" in csp and "base-uri 'self'" in csp, kind
-        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, kind
-        assert response.headers["Referrer-Policy"] == "no-referrer", kind
-        assert response.headers["X-Content-Type-Options"] == "nosniff", kind
-        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin", kind
-        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", kind
-        assert "camera=()" in response.headers["Permissions-Policy"], kind
-        assert "Set-Cookie" not in response.headers, kind
-        assert "Strict-Transport-Security" not in response.headers, kind
+def policy(header: str) -> dict[str, set[str]]:
+    """A Content-Security-Policy header as {directive: sources}."""
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name: set(sources) for name, *sources in directives}
 
 
-def test_no_cookie_even_when_the_client_sends_one(client):
-    client.set_cookie("session", "x")
-    response = client.get("/ru/")
-    assert "Set-Cookie" not in response.headers
+def test_every_response_has_the_headers_and_no_cookie(app, client):
+    statuses = set()
+    for method, path, headers in every_kind_of_request(app):
+        response = client.open(path, method=method, headers=headers)
+        statuses.add(response.status_code)
+        where = f"{method} {path} -> {response.status_code}"
+        for name, value in EXPECTED_HEADERS.items():
+            assert response.headers.get(name) == value, f"{where}: {name}"
+        csp = policy(response.headers["Content-Security-Policy"])
+        assert csp["default-src"] == {"'none'"}, where
+        assert "camera=()" in response.headers.get("Permissions-Policy", ""), where
+        assert "Set-Cookie" not in response.headers, where
+        assert "Strict-Transport-Security" not in response.headers, where
+        assert "Onion-Location" not in response.headers, where
+    assert {200, 302, 304, 404, 405} <= statuses
 
 
-def test_hsts_and_onion_location_when_configured():
-    from app import create_app
+def test_the_content_security_policy_allows_only_this_origin(client):
+    csp = policy(client.get("/ru/").headers["Content-Security-Policy"])
+    assert csp["default-src"] == csp["frame-ancestors"] == {"'none'"}
+    # 'self', not 'none': the reader module's <base> names the page it shows (issue 12).
+    assert csp["base-uri"] == {"'self'"}
+    assert csp["form-action"] == {"'self'"}
+    for name, sources in csp.items():
+        assert sources <= {"'none'", "'self'"}, f"{name} allows {sources}"
 
-    app = create_app({"TESTING": True, "HSTS": True, "ONION_LOCATION": "http://example.onion/"})
-    response = app.test_client().get("/en/")
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    assert response.headers["Onion-Location"] == "http://example.onion/en/"
+
+def test_a_cookie_or_a_failure_gets_the_same_guard():
+    app = create_app({"TESTING": True})  # its own: the test adds routes
+
+    @app.get("/cookie-test/")
+    def cookie_test():
+        response = make_response("x")
+        response.set_cookie("tracking", "1")
+        return response
+
+    @app.get("/ru/broken-on-purpose/")
+    def broken():
+        raise RuntimeError("on purpose")
+
+    client = app.test_client()
+    client.set_cookie("session", "sent by the browser")
+    assert "Set-Cookie" not in client.get("/cookie-test/").headers
+    failed = client.get("/ru/broken-on-purpose/")
+    assert failed.status_code == 500
+    for name, value in EXPECTED_HEADERS.items():
+        assert failed.headers.get(name) == value, name
+    assert "Set-Cookie" not in failed.headers
+
+
+def test_hsts_and_onion_location_everywhere_when_configured(app_with):
+    app = app_with(HSTS=True, ONION_LOCATION=ONION + "/")
+    client = app.test_client()
+    static = f"/static/{app.config['ASSET_MANIFEST']['css/site.css']}"
+    for path in ("/ru/contacts/", "/cover/", "/en/nope/", static, "/sw.js"):
+        response = client.get(path)
+        assert response.headers["Strict-Transport-Security"].startswith("max-age="), path
+        # Tor Browser offers the same page on the onion service.
+        assert response.headers["Onion-Location"] == ONION + path, path
+    assert client.get("/en/?x=1").headers["Onion-Location"] == ONION + "/en/?x=1"
+    assert "Strict-Transport-Security" in client.post(static).headers
 
 
 def test_static_files_hashed_immutable_and_compressed(app, client):
@@ -63,16 +106,7 @@ def test_static_files_hashed_immutable_and_compressed(app, client):
     assert gzip.headers["Content-Encoding"] == "gzip"
 
 
-def test_pages_load_nothing_from_another_origin(app, client):
-    from tirek.sitemap import page_paths
-    import re
-
-    for path in page_paths(app.extensions["tirek_site"].slugs):
-        html = client.get(path).get_data(as_text=True)
-        for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html):
-            assert "http:" not in tag and "https:" not in tag and "//" not in tag, (path, tag)
-        assert "<script>" not in html and "style=" not in html, path
-
+# --- logs ---------------------------------------------------------------------------------------
 
 def test_request_lines_with_client_addresses_are_dropped():
     keep = logging.LogRecord("werkzeug", logging.INFO, "", 0, " * Running on http://127.0.0.1:5000", (), None)
@@ -85,10 +119,40 @@ def test_request_lines_with_client_addresses_are_dropped():
 
 
 def test_dev_server_logs_no_client_address(live_server_factory):
-    import urllib.request
-
     server = live_server_factory()
     urllib.request.urlopen(server.url + "ru/").read()
     server.stop()
     assert "Running on" in server.log  # the server does log, just not who asked
     assert "127.0.0.1 - -" not in server.log and "GET /ru/" not in server.log
+
+
+def test_gunicorn_keeps_no_access_log_and_no_client_address(tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+             "app:create_app()"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        def up() -> bool:
+            assert server.poll() is None, log.read_text()
+            return answers(f"{url}/en/contacts/")
+
+        wait_until(up, 30, "gunicorn to start")
+        urllib.request.urlopen(f"{url}/en/remove/", timeout=5)
+        with socket.create_connection(("127.0.0.1", port)) as sock:  # an invalid request
+            sock.sendall(b"NONSENSE\r\n\r\n")
+            sock.recv(100)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    text = log.read_text()
+    assert "Using worker: gthread" in text, "gunicorn.conf.py was not read:\n" + text
+    assert "Invalid request" in text
+    assert "/en/contacts/" not in text and "/en/remove/" not in text
+    lines_with_address = [line for line in text.splitlines()
+                          if "127.0.0.1" in line and "Listening at" not in line]
+    assert lines_with_address == []

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURE_SITE, check, edit, flask
 from tirek import tracking
 from tirek.cli import content
 from tirek.content import body_hash, load_site, split_front_matter
-
-from test_content_check import FIXTURE_SITE, check, edit, flask
 
 
 @pytest.fixture

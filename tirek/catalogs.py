@@ -8,6 +8,7 @@ functions run exactly those commands from the repository root, so
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 import shlex
@@ -51,17 +52,22 @@ def pybabel(args: list[str], root: Path) -> None:
 # The workflow ------------------------------------------------------------------
 
 def update(root: Path) -> list[str]:
-    """Extract the template, update every catalog, fill the English one; return the changed files."""
+    """Extract the template, update every catalog, fill the English one; return the changed files.
+
+    A file whose messages did not change keeps its bytes: pybabel rewrites every file with the
+    time and its own version in the header, so without this, a fresh clone or another Babel
+    version would change all four files when nothing new was extracted.
+    """
     before = {path: _read_bytes(root / path) for path in [TEMPLATE, *map(catalog_path, LANGUAGES)]}
     pybabel(EXTRACT, root)
-    if before[TEMPLATE] is not None and _undated(before[TEMPLATE]) == _undated((root / TEMPLATE).read_bytes()):
-        # Nothing but the creation date changed: keep the old file, so the catalogs do not change either.
-        (root / TEMPLATE).write_bytes(before[TEMPLATE])
+    _keep_if_unchanged(root / TEMPLATE, before[TEMPLATE])
     for lang in LANGUAGES:
         if not (root / catalog_path(lang)).exists():
             pybabel(["init", "-i", TEMPLATE, "-d", "translations", "-l", lang, "--width=100"], root)
     pybabel(UPDATE, root)
     fill_english(root / catalog_path(SOURCE_LANGUAGE))
+    for lang in LANGUAGES:
+        _keep_if_unchanged(root / catalog_path(lang), before[catalog_path(lang)])
     return [path for path, content in before.items() if _read_bytes(root / path) != content]
 
 
@@ -69,8 +75,30 @@ def _read_bytes(path: Path) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
-def _undated(template: bytes) -> bytes:
-    return re.sub(rb'"POT-Creation-Date: [^"]*"\n', b"", template)
+# Header fields that pybabel rewrites on every run, whatever changed.
+CHURN = frozenset({"POT-Creation-Date", "PO-Revision-Date", "Generated-By"})
+
+
+def _keep_if_unchanged(path: Path, old: bytes | None) -> None:
+    """Put the old bytes back when the file says the same thing (the same messages and header)."""
+    if old is not None and old != path.read_bytes() and _meaning(old) == _meaning(path.read_bytes()):
+        path.write_bytes(old)
+
+
+def _meaning(data: bytes):
+    """What a catalog says, without its formatting or the header fields every run rewrites."""
+    try:
+        catalog = read_po(io.BytesIO(data))
+    except Exception:  # a broken file is never 'the same'
+        return data
+    header = sorted((key, value) for key, value in catalog.mime_headers if key not in CHURN)
+    messages = sorted(
+        (str(m.id), str(m.context), str(m.string), sorted(m.flags), m.auto_comments, m.user_comments,
+         str(m.previous_id))
+        for m in list(catalog)[1:]
+    )
+    obsolete = sorted((str(m.id), str(m.string)) for m in catalog.obsolete.values())
+    return header, catalog.fuzzy, messages, obsolete
 
 
 def fill_english(path: Path) -> None:
@@ -171,7 +199,34 @@ def catalog_problems(path: str, catalog: Catalog, lang: str) -> list[Problem]:
     for message in list(catalog)[1:]:
         for text in message_problems(message, lang, catalog.num_plurals):
             problems.append(Problem(path, message.lineno or 1, f"{_quote(message.id)}: {text}"))
+    problems += stale_quotes(path, catalog)
     return problems
+
+
+QUOTED_RE = re.compile(r"“([^”]+)”")
+
+
+def stale_quotes(path: str, catalog: Catalog) -> list[Problem]:
+    """Strings that name another string of the interface ("tap “Exit this page”") must use its
+    translation as it is now: renaming the button in one entry leaves the others naming the old one."""
+    translations = {message.id: message.string for message in list(catalog)[1:]
+                    if isinstance(message.id, str) and isinstance(message.string, str) and message.string}
+    problems = []
+    for message in list(catalog)[1:]:
+        if not (isinstance(message.id, str) and isinstance(message.string, str) and message.string):
+            continue
+        for name in QUOTED_RE.findall(message.id):
+            translated = translations.get(name)
+            if translated and _folded(translated) not in _folded(message.string):
+                problems.append(Problem(path, message.lineno or 1, (
+                    f"{_quote(message.id)}: names the interface string {_quote(name)}, translated as "
+                    f"{_quote(translated)}, but the translation here does not contain those words: "
+                    "use the same words as the button or link it names")))
+    return problems
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def message_problems(message: Message, lang: str, num_plurals: int) -> list[str]:

@@ -21,7 +21,7 @@ from . import tracking
 from .content import HOME_SLUG, Page, Site, load_site
 from .languages import LANGUAGES
 from .markup import render_markdown
-from .sitemap import LANGUAGE_FILES, LANGUAGE_PAGES
+from .sitemap import DOWNLOAD_FILES, LANGUAGE_FILES, LANGUAGE_PAGES
 from .sourcefile import FrontMatterError, Problem, field_lines, split_front_matter
 from .sourcefile import display_path as _display
 
@@ -130,8 +130,9 @@ def link_problem(site: Site, files: dict[str, dict[str, Path]], page: Page, here
 
 def _page_exists(files: dict[str, dict[str, Path]], target: str) -> bool:
     if not target.endswith("/"):
+        # A file the app makes in each language: a search index, the one-file copy (../copy.html).
         lang, _, name = target.lstrip("/").partition("/")
-        return lang in LANGUAGES and name in LANGUAGE_FILES
+        return lang in LANGUAGES and name in LANGUAGE_FILES + DOWNLOAD_FILES
     parts = [part for part in target.split("/") if part]
     if not parts:
         return True  # the language chooser
@@ -274,11 +275,14 @@ def _front_field_lines(lines: list[str]) -> dict[str, int]:
 
 def undated_sources(page: Page, lines: list[str]) -> list[Problem]:
     """Readers see the date of a page's newest source; a source without a date cannot count."""
-    line = _front_field_lines(lines).get("sources", 2)
-    return [Problem(page.path, find_line(lines, source.title, line),
-                    f"source {source.title!r} has no 'date': add the date it was published (YYYY-MM-DD)",
-                    notice=True)
-            for source in page.sources if source.date is None]
+    undated = [source for source in page.sources if source.date is None]
+    if not undated:
+        return []
+    line = find_line(lines, undated[0].title, _front_field_lines(lines).get("sources", 2))
+    return [Problem(page.path, line,
+                    f"{len(undated)} of {len(page.sources)} sources have no 'date', so the page cannot count "
+                    "them in its 'newest source': add the date each was published (YYYY-MM-DD) where you know it",
+                    notice=True)]
 
 
 def unverified_contacts(site: Site, root: Path) -> list[Problem]:

@@ -25,8 +25,15 @@ DEFAULTS = {
     "APP_SHORT_NAME": "Reader",
     # Send Strict-Transport-Security (only when the site is served over HTTPS).
     "HSTS": False,
+    # The address where the site is published, such as https://example.org (empty: none). When set,
+    # pages name their canonical address and their translations with absolute links, as search
+    # engines want (rel=canonical, hreflang); static copies never do: they live at many addresses.
+    "SITE_URL": "",
     # An onion address to advertise with the Onion-Location header (empty: none).
     "ONION_LOCATION": "",
+    # The public key copies are signed with (flask --app app mirror keygen prints it): shown on the
+    # mirrors page and in every copy as the fingerprint readers compare. Empty: copies show none.
+    "SIGNING_PUBLIC_KEY": "",
     # content check: pages whose last review is older than this many days are reported.
     "REVIEW_MAX_AGE_DAYS": 365,
     # Where compiled catalogs and hashed static files go (empty: a new temporary folder).

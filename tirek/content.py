@@ -65,7 +65,8 @@ class Page:
     sources: tuple[Source, ...] = ()
     legal_review: str | dt.date | None = None
     translation_of: str | None = None
-    # Words readers type for this subject that the text may not use; searched, never shown.
+    # Words readers type for this subject that the text may not use: searched, and listed in the
+    # A–Z that stands in for search where a copy has none (static copies, the one-file copy).
     keywords: tuple[str, ...] = ()
     # What the sanitizer removed from the author's Markdown; content check reports it.
     stripped: tuple[str, ...] = ()

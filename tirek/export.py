@@ -1,6 +1,6 @@
 """The static copy: every page and file the app serves, fetched through the app, written to a folder.
 
-    flask --app app export DIR [--zip FILE]
+    flask --app app export DIR [--zip FILE] [--sign KEYFILE]
 
 Each file is what the server itself would answer (the app's test client runs the
 same views, templates and static files), so a copy cannot drift from the site.
@@ -9,7 +9,8 @@ under any path prefix and, for reading, straight from ``file://``.
 
 The output is deterministic: the same content gives the same bytes, and
 SHA256SUMS lists a checksum for every file, so anyone can check a mirror
-against a published release.
+against a published release. With ``--sign``, SHA256SUMS.minisig signs that list
+in minisign's format (signing.py); ``flask --app app mirror verify`` checks it all.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ from flask import current_app, render_template
 from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
 
-from . import views
+from . import signing, views
 from .config import DEFAULTS
 from .languages import DEFAULT_LANGUAGE, LANGUAGES
-from .sitemap import ROOT_FILES, data_paths, page_paths
+from .single_file import content_date, inline_policy, inline_style
+from .sitemap import ROOT_FILES, data_paths, download_paths, page_paths
 
 CHECKSUMS = "SHA256SUMS"
+# The signature of SHA256SUMS: it cannot list itself, nor be listed in what it signs.
+SIGNATURE = CHECKSUMS + ".minisig"
 # Zip entries carry a date; a fixed one keeps the archive the same for the same content.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -44,7 +48,7 @@ class ExportError(click.ClickException):
 def export_paths(app) -> list[str]:
     """Every URL the copy needs: pages, data files, hashed static files, service worker, manifest."""
     site = app.extensions["tirek_site"]
-    paths = page_paths(site.slugs) + data_paths()
+    paths = page_paths(site.slugs) + data_paths() + download_paths()
     paths += [f"/static/{name}" for name in sorted(app.config["ASSET_MANIFEST"].values())]
     paths += ROOT_FILES
     return list(dict.fromkeys(paths))
@@ -101,8 +105,10 @@ def static_not_found() -> str:
             })
     with force_locale(DEFAULT_LANGUAGE):
         exit_label = gettext("Exit this page")
+    # Shown at any depth, so the stylesheet is inside the page, allowed by its hash.
+    style = inline_style()
     return render_template("404-static.html", lang=DEFAULT_LANGUAGE, sections=sections,
-                           exit_label=exit_label)
+                           exit_label=exit_label, style=style, meta_policy=inline_policy(style, in_meta=True))
 
 
 def checksums(files: dict[str, bytes]) -> str:
@@ -171,7 +177,7 @@ def clear_previous_copy(target: Path) -> None:
     )
     if not present:
         return
-    listed = _listed_files(target / CHECKSUMS) | {CHECKSUMS}
+    listed = _listed_files(target / CHECKSUMS) | {CHECKSUMS, SIGNATURE}
     strangers = [name for name in present if name not in listed]
     if not (target / CHECKSUMS).is_file() or strangers:
         example = strangers[0] if strangers else present[0]
@@ -215,25 +221,61 @@ def copy_settings(app) -> dict:
     return settings
 
 
+def read_signing_key(key_file: Path, configured: signing.PublicKey | None) -> signing.SecretKey:
+    """The secret key to sign with; it must belong to the public key the copy shows readers."""
+    try:
+        key = signing.read_secret_key(key_file.read_text(encoding="utf-8", errors="replace"))
+    except signing.SigningError as error:
+        raise ExportError(f"{key_file}: {error}") from None
+    public = key.public_key
+    if configured is None:
+        click.echo(f"warning: TIREK_SIGNING_PUBLIC_KEY is not set, so the copy shows readers no fingerprint; "
+                   f"set it to {public.text}", err=True)
+    elif configured != public:
+        raise ExportError(f"{key_file}: this key ({public.id_hex}) is not the one in TIREK_SIGNING_PUBLIC_KEY "
+                          f"({configured.id_hex}); the copy would show a fingerprint its signature does not match")
+    if key_file.stat().st_mode & 0o077:
+        click.echo(f"warning: {key_file}: other users of this computer can read the secret key "
+                   f"(chmod 600 {key_file})", err=True)
+    return key
+
+
+def signature(files: dict[str, bytes], key: signing.SecretKey, site) -> bytes:
+    """SHA256SUMS.minisig. The trusted comment holds the content's date, not the time of signing,
+    so the same content and key give the same signature (Ed25519 signatures are deterministic)."""
+    date = content_date(site)
+    comment = f"content:{date.isoformat() if date else 'none'}\tfile:{CHECKSUMS}\thashed"
+    return signing.sign(key, files[CHECKSUMS], comment).encode()
+
+
 @click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the copy as one zip file.")
+@click.option("--sign", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help=f"Sign {CHECKSUMS} with this secret key (made by 'flask --app app mirror keygen'): "
+                   f"writes {SIGNATURE}.")
 @with_appcontext
-def export_command(directory: Path, zip_path: Path | None) -> None:
+def export_command(directory: Path, zip_path: Path | None, key_file: Path | None) -> None:
     """Write a complete static copy of the site into DIRECTORY."""
     directory = directory.absolute()
     if zip_path and directory in zip_path.absolute().parents:
         raise ExportError(f"{zip_path}: write the zip file outside the copy's folder")
+    key = read_signing_key(key_file, current_app.extensions["tirek_public_key"]) if key_file else None
     # A second app from the same factory, with links that end in index.html.
     copy_app = current_app.extensions["tirek_factory"](copy_settings(current_app))
     files = build_copy(copy_app)
+    if key:
+        files[SIGNATURE] = signature(files, key, copy_app.extensions["tirek_site"])
+        files = dict(sorted(files.items()))
     for problem in link_problems(files):
         click.echo(f"warning: {problem}", err=True)
     write_tree(files, directory)
     size = sum(len(data) for data in files.values())
     click.echo(f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {directory}")
     click.echo(f"Release fingerprint (SHA-256 of {CHECKSUMS}): {hashlib.sha256(files[CHECKSUMS]).hexdigest()}")
+    if key:
+        click.echo(f"Signed {CHECKSUMS} with key {key.public_key.id_hex}: {SIGNATURE}")
     if zip_path:
         write_zip(files, zip_path)
         digest = hashlib.sha256(zip_path.read_bytes()).hexdigest()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-CONTENT_SECURITY_POLICY = "; ".join([
+POLICY_DIRECTIVES = (
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
@@ -23,7 +23,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-])
+)
+CONTENT_SECURITY_POLICY = "; ".join(POLICY_DIRECTIVES)
+# The same policy in every page's <meta http-equiv>, so a static copy on a host that sends no
+# headers (or opened from file://) is protected too. Browsers ignore frame-ancestors there.
+META_CONTENT_SECURITY_POLICY = "; ".join(d for d in POLICY_DIRECTIVES if not d.startswith("frame-ancestors"))
 
 # Every powerful feature is off: the pages only show text and links.
 PERMISSIONS_POLICY = ", ".join(

@@ -13,6 +13,10 @@ from .languages import LANGUAGES
 LANGUAGE_PAGES = ("contacts", "search", "offline", "remove", "mirrors")
 # Files the app makes in each language, at /<lang>/<name>.
 LANGUAGE_FILES = ("search/index.json",)
+# Files to download, made in each language at /<lang>/<name>: the whole site as one file to pass on.
+# The export writes them; the service worker does not store them: a reader keeps one as a file,
+# and all three would add about 130 KB gzipped to the offline download, past its budget.
+DOWNLOAD_FILES = ("copy.html",)
 # Pages outside the language folders.
 COVER_PATH = "/cover/"  # the neutral page the quick exit shows offline
 ROOT_PAGES = (COVER_PATH, "/languages/")
@@ -27,6 +31,7 @@ RESERVED_SLUGS = frozenset(
     LANGUAGE_PAGES
     + tuple(path.strip("/") for path in ROOT_PAGES)
     + tuple(name.split("/")[0] for name in LANGUAGE_FILES)
+    + tuple(name.split(".")[0] for name in DOWNLOAD_FILES)
     + ROOT_FOLDERS
 )
 
@@ -49,3 +54,8 @@ def page_paths(slugs: list[str]) -> list[str]:
 def data_paths() -> list[str]:
     """Non-HTML files the pages need offline (the search indexes), as absolute paths."""
     return [f"/{lang}/{name}" for lang in LANGUAGES for name in LANGUAGE_FILES]
+
+
+def download_paths() -> list[str]:
+    """The files to download (the one-file copies), as absolute paths."""
+    return [f"/{lang}/{name}" for lang in LANGUAGES for name in DOWNLOAD_FILES]

@@ -60,7 +60,7 @@ def alternates(lang: str, slug: str | None) -> list[dict]:
     """This page in every language, for the language switch and hreflang links."""
     return [
         {"lang": code, "name": LANGUAGE_NAMES[code], "url": relative(page_path(code, slug)),
-         "current": code == lang}
+         "path": page_path(code, slug), "current": code == lang}
         for code in LANGUAGES
     ]
 

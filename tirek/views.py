@@ -1,4 +1,4 @@
-"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, 404."""
+"""The reader's pages: language choice, home, content, contacts, search, mirrors, removal, cover, the one-file copy, 404."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ from . import search as matching
 from .contacts import by_category
 from .content import SLUG_RE
 from .i18n import best_language, url_language
+from .keywords import keyword_groups
 from .languages import LANGUAGE_NAMES, LANGUAGES
+from .security import META_CONTENT_SECURITY_POLICY
+from .single_file import DOWNLOAD_NAME, copy_response
 from .sitemap import COVER_PATH, page_path
 from .urls import alternates, relative
 
 pages = Blueprint("pages", __name__)
 SAFETY_SLUG = "using-this-site-safely"
+# The content page on keeping and passing on the one-file copy; the footer links to it when it exists.
+SHARE_SLUG = "share-a-copy"
+pages.add_app_template_global(META_CONTENT_SECURITY_POLICY, "META_CSP")
+pages.add_app_template_global(keyword_groups)
+pages.add_app_template_global(SHARE_SLUG, "SHARE_SLUG")
+pages.add_app_template_global(lambda slug: slug in site().slugs, "has_page")
 
 
 def site():
@@ -111,15 +120,37 @@ def cover():
     return render_template("cover.html")
 
 
-@pages.route("/<lang:lang>/search/")
+# A search form holds one short field; anything longer is not a search.
+MAX_SEARCH_FORM_BYTES = 2048
+
+
+@pages.route("/<lang:lang>/search/", methods=["GET", "POST"])
 def search(lang: str):
-    query = request.args.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
-    # A query without a word of two letters or more lists the topics, as an empty one does.
-    found = matching.search(search_index(lang).data, query) if matching.query_words(query) else None
-    return render_template(
-        "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
-        topics=site().topics(lang),
-    )
+    """The form posts, so a query never sits in an address, a history entry or a log line."""
+    if request.method == "GET" and request.query_string:
+        # An old link with ?q=…: to the plain search page, without reading or echoing the query.
+        response = redirect("./", code=303)
+    else:
+        query = ""
+        if request.method == "POST":
+            request.max_content_length = MAX_SEARCH_FORM_BYTES
+            query = request.form.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
+        # A query without a word of two letters or more lists the topics, as an empty one does.
+        found = search_answers().get(search_indexes(), lang, query) if matching.query_words(query) else None
+        response = make_response(render_template(
+            "search.html", lang=lang, alternates=alternates(lang, "search"), query=query, found=found,
+            topics=site().topics(lang),
+        ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def search_indexes() -> dict[str, dict]:
+    return {code: index.data for code, index in current_app.extensions["tirek_search"].items()}
+
+
+def search_answers() -> matching.AnswerCache:
+    return current_app.extensions.setdefault("tirek_search_answers", matching.AnswerCache())
 
 
 @pages.route("/<lang:lang>/search/index.json")
@@ -139,7 +170,15 @@ def search_index(lang: str):
 @pages.route("/<lang:lang>/mirrors/")
 def mirrors(lang: str):
     return render_template("mirrors.html", lang=lang, mirrors=site().mirrors,
+                           public_key=current_app.extensions["tirek_public_key"],
+                           share_page=site().page(lang, SHARE_SLUG), download_name=DOWNLOAD_NAME.format(lang=lang),
                            alternates=alternates(lang, "mirrors"))
+
+
+@pages.route("/<lang:lang>/copy.html")
+def copy(lang: str):
+    """The whole site in this language as one file to keep and pass on (single_file.py)."""
+    return copy_response(lang)
 
 
 @pages.route("/<lang:lang>/<slug>/")

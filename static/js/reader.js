@@ -130,7 +130,7 @@
     var root = document.documentElement;
     root.lang = page.documentElement.lang;
     if (page.documentElement.dir) root.dir = page.documentElement.dir; else root.removeAttribute('dir');
-    replaceAll(document.head, page.head, 'link[rel="alternate"], meta[name="description"]');
+    replaceAll(document.head, page.head, 'link[rel="canonical"], link[rel="alternate"], meta[name="description"]');
     var incoming = page.querySelector('[data-module~="' + NAME + '"]');
     if (incoming) {
       copyStrings(incoming, announcer);
@@ -181,8 +181,8 @@
     });
   }
 
-  // Scripts by file name without the content hash: a mirror's or a newer copy of a script this
-  // page runs already is not loaded a second time.
+  // Classic scripts by file name without the content hash: a mirror's or a newer copy of a script
+  // this page runs already is not loaded a second time.
   function scriptName(src) {
     return src.split(/[?#]/)[0].split('/').pop().replace(/\.[0-9a-f]{10}(\.js)$/, '$1');
   }
@@ -195,9 +195,17 @@
     return names;
   }
 
+  /* A module script (type="module") is imported: the browser runs it once, and its initAll(scope)
+   * starts the roots of every page brought in after. */
   function loadScripts(scripts) {
     Array.prototype.forEach.call(scripts, function (script) {
       var src = script.getAttribute('src');
+      if (script.type === 'module') {
+        import(new URL(src, shown).href).then(function (module) {
+          if (typeof module.initAll === 'function') module.initAll(document.body);
+        }, function () {});
+        return;
+      }
       var name = scriptName(src);
       if (loadedScripts[name]) return;
       loadedScripts[name] = true;

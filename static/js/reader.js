@@ -11,8 +11,10 @@
  *
  * For the other modules: after a swap a <base> element holds the shown page's address, so
  * relative URLs in attributes resolve as on that page, and <body> fires "tirek:content": a module
- * starts on the roots inside event.target as it did on the document at load. A script the new
- * page needs and this one has not loaded is loaded once, after the content is in place.
+ * starts on the roots inside event.target as it did on the document at load. A classic script the
+ * new page needs and this one has not loaded is loaded once, after the content is in place; a
+ * module script (type="module", such as search.js) is imported, and its initAll(scope) is called
+ * for the new content.
  *
  * Left as plain links: other sites, tel: and mailto:, files that are not pages (copy.html, zip),
  * a[download], new tabs, the quick exit, and anything inside [data-reader-skip]. From file://

@@ -361,7 +361,8 @@ def test_meta_policy_stops_an_injected_inline_script_in_a_static_copy(browser, f
         page.goto(f"{file_server.origin}/mirror/ru/police/control.html")
         assert page.locator("html").get_attribute("data-injected") == "ran"
         page.goto(f"{file_server.origin}/mirror/ru/police/injected.html")
-        page.wait_for_function("window.TirekExit !== undefined")  # quick-exit.js, the page's own script
+        # quick-exit.js, the page's own script, started its module on the exit link.
+        expect(page.locator("a[data-quick-exit]")).to_have_attribute("data-quick-exit-init", "")
         assert page.locator("html").get_attribute("data-injected") is None
         assert violations and "script-src" in violations[0]
         context.close()

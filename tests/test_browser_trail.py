@@ -63,7 +63,7 @@ def search(page, field: str, query: str) -> None:
 
 
 def wait_until(page, script: str, timeout_s: float = 5) -> None:
-    """Poll a condition from Python: the pages' policy forbids wait_for_function's eval."""
+    """Poll a condition from Python: wait_for_function polls with eval, which the pages' policy may refuse."""
     deadline = time.monotonic() + timeout_s
     while not page.evaluate(script):
         assert time.monotonic() < deadline, f"never true: {script}"

@@ -14,9 +14,9 @@ import urllib.parse
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from test_browser_quick_exit import ExitSite
 
 from conftest import LiveServer, free_port
-from test_browser_quick_exit import ExitSite
 
 pytestmark = pytest.mark.browser
 
@@ -71,14 +71,20 @@ def wait_until(page, script: str, timeout_s: float = 5) -> None:
 
 
 def query_forms(query: str) -> list[bytes]:
-    return [query.encode(), query.encode("utf-16-le"), urllib.parse.quote(query).encode(),
-            urllib.parse.quote_plus(query).encode()]
+    return [
+        query.encode(),
+        query.encode("utf-16-le"),
+        urllib.parse.quote(query).encode(),
+        urllib.parse.quote_plus(query).encode(),
+    ]
 
 
 # --- the History database -----------------------------------------------------------------------
 
-def test_history_keeps_one_neutral_entry_and_no_query(browser_type, browser_type_launch_args,
-                                                       browser_context_args, server, tmp_path):
+
+def test_history_keeps_one_neutral_entry_and_no_query(
+    browser_type, browser_type_launch_args, browser_context_args, server, tmp_path
+):
     profile = tmp_path / "profile"
     context = browser_type.launch_persistent_context(profile, **browser_type_launch_args, **browser_context_args)
     arrival = server.url + "ru/"
@@ -116,6 +122,7 @@ def test_history_keeps_one_neutral_entry_and_no_query(browser_type, browser_type
 
 # --- a swap, as a reader and a screen reader meet it --------------------------------------------
 
+
 def test_a_new_page_takes_focus_on_its_heading_and_is_announced(page, server):
     page.goto(server.url + "en/")
     start = page.evaluate("history.length")
@@ -146,7 +153,8 @@ def test_language_switch_brings_the_whole_page_in_the_new_language(page, server)
     assert page.locator(".languages a[hreflang='en']").evaluate("a => a.href") == server.url + "en/" + slug
     alternates = page.eval_on_selector_all("link[rel=alternate]", "links => links.map(l => [l.hreflang, l.href])")
     assert {lang: href for lang, href in alternates} == {
-        lang: f"{SITE_URL}/{lang}/{slug}" for lang in ("en", "kk", "ru")} | {"x-default": f"{SITE_URL}/ru/{slug}"}
+        lang: f"{SITE_URL}/{lang}/{slug}" for lang in ("en", "kk", "ru")
+    } | {"x-default": f"{SITE_URL}/ru/{slug}"}
     assert page.locator("link[rel=canonical]").get_attribute("href") == f"{SITE_URL}/ru/{slug}"
     assert page.url == server.url + "kk/"
 
@@ -181,8 +189,11 @@ def test_the_one_file_copy_downloads_and_the_page_stays(page, server):
 def test_other_sites_are_left_to_the_browser(page, server, exit_site):
     page.goto(server.url + "en/")
     follow(page, page.locator(".site-footer a[href$='contacts/']"))
-    page.evaluate("""href => document.querySelector('main').insertAdjacentHTML(
-        'afterbegin', `<a id="probe" href="${href}">probe</a>`)""", exit_site.url + "?source")
+    page.evaluate(
+        """href => document.querySelector('main').insertAdjacentHTML(
+        'afterbegin', `<a id="probe" href="${href}">probe</a>`)""",
+        exit_site.url + "?source",
+    )
     page.locator("#probe").click()
     page.wait_for_url(exit_site.url + "?source")
 
@@ -207,8 +218,9 @@ def test_axe_finds_nothing_on_swapped_pages(page, server):
     for link in ("main .topics a", ".site-footer a[href$='remove/']", ".languages a[hreflang='en']"):
         follow(page, page.locator(link).first)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        failures += [f"{shown(page)}: {v['id']} {[n['target'] for n in v['nodes']][:3]}"
-                     for v in results.response["violations"]]
+        failures += [
+            f"{shown(page)}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
+        ]
     expect(page.locator("[data-module~='hide-on-switch']")).to_be_visible()
     assert failures == []
 
@@ -216,8 +228,12 @@ def test_axe_finds_nothing_on_swapped_pages(page, server):
 def test_without_a_base_element_the_reader_goes_the_ordinary_way(browser, server):
     """A mirror's policy may forbid <base> (base-uri 'none'): links then navigate, as before."""
     context = browser.new_context()
-    context.route("**/*", lambda route: route.continue_() if route.request.resource_type != "document"
-                  else fulfil_with_strict_policy(route))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.resource_type != "document" else fulfil_with_strict_policy(route)
+        ),
+    )
     page = context.new_page()
     page.goto(server.url + "en/")
     target = page.locator("main .topics a").first.evaluate("a => a.href")
@@ -231,11 +247,14 @@ def test_without_a_base_element_the_reader_goes_the_ordinary_way(browser, server
 def fulfil_with_strict_policy(route):
     response = route.fetch()
     headers = dict(response.headers)
-    headers["content-security-policy"] = headers["content-security-policy"].replace("base-uri 'self'", "base-uri 'none'")
+    headers["content-security-policy"] = headers["content-security-policy"].replace(
+        "base-uri 'self'", "base-uri 'none'"
+    )
     route.fulfill(response=response, headers=headers)
 
 
 # --- the quick exit, finished -------------------------------------------------------------------
+
 
 def test_a_page_restored_from_the_back_forward_cache_is_reset(page, server, exit_site):
     """Chromium keeps no-store pages out of its back/forward cache, so pageshow is sent by hand."""
@@ -331,8 +350,13 @@ def test_another_site_cannot_remove_the_offline_copy(browser, server, exit_site)
     page.goto(server.url + "ru/")
     page.evaluate("caches.open('probe').then(cache => cache.put('/probe', new Response('saved')))")
     attacker = context.new_page()
-    attacker.route(exit_site.url + "attack", lambda route: route.fulfill(
-        content_type="text/html", body=f'<form method="post" action="{server.url}ru/remove/"><button>go</button></form>'))
+    attacker.route(
+        exit_site.url + "attack",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<form method="post" action="{server.url}ru/remove/"><button>go</button></form>',
+        ),
+    )
     attacker.goto(exit_site.url + "attack")
     with attacker.expect_response(lambda r: r.request.method == "POST") as answer:
         attacker.locator("button").click()

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tirek import sitemap
-
 from conftest import LANGS, ROOT
+from tirek import sitemap
 
 JS = ROOT / "static" / "js"
 # The modules of this feature; search.js keeps its own (tested) interface.
@@ -60,6 +59,7 @@ def test_static_files_and_the_worker_keep_their_caching(client, app):
 
 # --- the neutral title --------------------------------------------------------------------------
 
+
 def head_of(response) -> str:
     return response.get_data(as_text=True).split("</head>", 1)[0]
 
@@ -85,25 +85,34 @@ def test_the_neutral_title_script_is_tiny():
 
 # --- removal, only from this site ---------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [
-    {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # our own form under no-referrer
-    {"Sec-Fetch-Site": "none"},
-    {"Origin": "http://localhost"},                       # a browser without Sec-Fetch-*
-], ids=["fetch-site", "typed", "origin"])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # our own form under no-referrer
+        {"Sec-Fetch-Site": "none"},
+        {"Origin": "http://localhost"},  # a browser without Sec-Fetch-*
+    ],
+    ids=["fetch-site", "typed", "origin"],
+)
 def test_removal_from_this_site_clears_everything(client, headers):
     response = client.post("/kk/remove/", headers=headers)
     assert response.status_code == 200
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
-@pytest.mark.parametrize("headers", [
-    {"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"},
-    {"Sec-Fetch-Site": "same-site", "Origin": "http://other.localhost"},
-    {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},  # the browser's word wins
-    {"Origin": "https://elsewhere.example"},
-    {"Origin": "null"},
-    {},
-], ids=["cross-site", "same-site", "contradicting", "origin", "null-origin", "no-headers"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://other.localhost"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},  # the browser's word wins
+        {"Origin": "https://elsewhere.example"},
+        {"Origin": "null"},
+        {},
+    ],
+    ids=["cross-site", "same-site", "contradicting", "origin", "null-origin", "no-headers"],
+)
 @pytest.mark.parametrize("lang", LANGS)
 def test_removal_from_anywhere_else_is_refused_calmly(client, headers, lang):
     response = client.post(f"/{lang}/remove/", headers=headers)
@@ -117,8 +126,10 @@ def test_removal_from_anywhere_else_is_refused_calmly(client, headers, lang):
 
 
 def test_the_refusal_speaks_the_readers_language(client):
-    notes = {lang: re.search(r'role="alert">(.*?)</p>', client.post(f"/{lang}/remove/").get_data(as_text=True))[1]
-             for lang in LANGS}
+    notes = {
+        lang: re.search(r'role="alert">(.*?)</p>', client.post(f"/{lang}/remove/").get_data(as_text=True))[1]
+        for lang in LANGS
+    }
     assert notes["ru"].startswith("Ничего не удалено")
     assert notes["en"].startswith("Nothing was removed")
     assert re.search("[әғқңөұүһі]", notes["kk"])
@@ -127,8 +138,15 @@ def test_the_refusal_speaks_the_readers_language(client):
 
 def test_the_remove_page_says_what_removal_cannot_touch(client):
     text = client.get("/en/remove/").get_data(as_text=True)
-    for words in ("Other browsers", "Backups", "screenshots", "downloaded copies", "Android", "iPhone",
-                  "using-this-site-safely/#history"):
+    for words in (
+        "Other browsers",
+        "Backups",
+        "screenshots",
+        "downloaded copies",
+        "Android",
+        "iPhone",
+        "using-this-site-safely/#history",
+    ):
         assert words in text, words
 
 
@@ -139,6 +157,7 @@ def test_the_home_page_tells_only_keyboards_about_shift(client):
 
 
 # --- one module convention ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", MODULES)
 def test_modules_start_on_data_module_roots_and_share_no_globals(name):

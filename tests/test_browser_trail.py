@@ -200,10 +200,16 @@ def test_other_sites_are_left_to_the_browser(page, server, exit_site):
 
 def test_the_exit_and_search_still_work_after_swaps_and_back_leaves(page, server, exit_site):
     page.goto("about:blank")
-    page.goto(server.url + "en/")
-    follow(page, page.locator("main .topics a").first)
+    page.goto(server.url + "en/contacts/")  # a page without search.js: the swap brings it in
+    assert page.locator("script[src*='search.']").count() == 0
+    search_box = page.locator("[data-module~='search']")
+    follow(page, page.locator(".site-header .brand"))
+    expect(search_box).to_have_attribute("data-search-init", "")  # started by search.js, not left to the server
+    search(page, "#home-search", "zzzxq")
     follow(page, page.locator(".search-link"))
-    search(page, "#search-q", "zzzxq")
+    expect(search_box).to_have_attribute("data-search-init", "")
+    search(page, "#search-q", "zzzxw")
+    assert page.url == server.url + "en/contacts/"
     for _ in range(3):
         page.keyboard.press("Shift")
     page.wait_for_url(exit_site.url)

@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
-from tirek import assets, i18n, offline, security, signing
+from tirek import assets, i18n, offline, rendered, security, signing
 from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.search_index import build_indexes
@@ -46,10 +46,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LANGUAGE
     Babel(app, locale_selector=i18n.url_language)
+    i18n.escape_translations(app.jinja_env)
 
     app.config["ASSET_MANIFEST"] = assets.build_assets(assets.STATIC_DIR, build_dir)
     assets.wrap_with_whitenoise(app, build_dir)
     security.guard_every_response(app)
+    rendered.keep_pages(app)  # filled by offline.prepare, which renders every page once
     security.quiet_request_logs()
 
     app.register_blueprint(pages)

@@ -20,6 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import BaseError, CommandLineInterface, OptionError
 from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
+from .i18n import markup, placeholders
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .sourcefile import Problem
 
@@ -32,8 +33,6 @@ UPDATE = ["update", "-i", TEMPLATE, "-d", "translations", "--no-fuzzy-matching",
 WRITE_OPTIONS = {"ignore_obsolete": True, "include_previous": False, "width": 100}
 UPDATE_HINT = "run 'flask --app app translations update'"
 
-PLACEHOLDER_RE = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]?")
-TAG_RE = re.compile(r"<[^<>]+>")
 
 
 def catalog_path(lang: str) -> str:
@@ -251,16 +250,13 @@ def message_problems(message: Message, lang: str, num_plurals: int) -> list[str]
             continue
         source = sources[min(index, len(sources) - 1)]
         where = f"msgstr[{index}]: " if plural else ""
-        for kind, pattern in (("placeholders", PLACEHOLDER_RE), ("HTML tags", TAG_RE)):
-            expected, found = _tokens(pattern, source), _tokens(pattern, text)
+        # Translations are shown as text: HTML in one would show as code, or crash the page.
+        for kind, tokens in (("placeholders", placeholders), ("HTML tags", markup)):
+            expected, found = tokens(source), tokens(text)
             if expected != found:
                 problems.append(f"{where}{kind} differ from the source: the source has {_list(expected)}, "
                                 f"the translation has {_list(found)}")
     return problems
-
-
-def _tokens(pattern: re.Pattern, text: str) -> Counter:
-    return Counter(" ".join(token.split()) for token in pattern.findall(text))
 
 
 def _list(tokens: Counter) -> str:

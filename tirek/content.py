@@ -15,11 +15,17 @@ from pathlib import Path
 
 from .contacts import Contact, load_contacts
 from .languages import LANGUAGES, fallback_order
-from .markup import render_markdown
+from .markup import render_markdown, too_slow_to_render
 from .mirrors import Mirror, load_mirrors
 from .sitemap import RESERVED_SLUGS
 from .sourcefile import (
-    FrontMatterError, Problem, YamlProblem, display_path, field_lines, parse_yaml, read_text,
+    FrontMatterError,
+    Problem,
+    YamlProblem,
+    display_path,
+    field_lines,
+    parse_yaml,
+    read_text,
     split_front_matter,
 )
 
@@ -221,6 +227,9 @@ def load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pag
     translation_of = meta.get("translation_of")
     if translation_of is not None and not isinstance(translation_of, str):
         report("translation_of", "field 'translation_of' must be text (the source's hash)")
+    slow = too_slow_to_render(front.body)
+    if slow:
+        problems.append(Problem(where, front.body_line, slow))
     if len(problems) > before:
         return None
 

@@ -9,8 +9,10 @@ changed page.
 
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import bleach
 import markdown
@@ -21,19 +23,37 @@ ALLOWED_TAGS = frozenset({
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
 })
 ALLOWED_PROTOCOLS = frozenset({"https", "mailto", "tel"})
+# One address, nothing that a mail app would read as a second one or as headers.
+MAILTO_ADDRESS = re.compile(r"[^@\s,;?&<>]+@[^@\s,;?&<>]+")
+# Python-Markdown looks for the end of a link from every '[' it meets, so n unclosed '[' in one
+# paragraph take about n² steps: 16,000 take half a minute, 2,000 a third of a second. Pages
+# have a few dozen.
+MAX_BRACKETS = 2000
+
+
+def too_slow_to_render(text: str) -> str | None:
+    """Why this Markdown would hold up start-up, or None."""
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        return (f"has {brackets:,} '[' characters; a page may have at most {MAX_BRACKETS:,} "
+                "(each link uses one): split the page")
+    return None
 
 
 def link_allowed(href: str) -> bool:
-    """https, tel, a plain mailto (no cc, bcc or prefilled body), or a link within the site.
+    """https, tel, a plain mailto (one address: no cc, bcc or prefilled body), or a link within the site.
 
-    ``//host/`` has no scheme but leaves the site, so it counts as an outside link without https.
+    Checked as the browser will read it: bleach hands over the value with its character references
+    (``&#47;`` is '/'), and browsers drop tabs and line breaks anywhere in a URL and read '\\' as '/'.
+    So ``//host/``, ``&#47;/host/`` and ``/\\host/`` all leave the site without https.
     """
-    parts = urlsplit(href.strip())
+    url = re.sub(r"[\t\n\r]", "", html.unescape(href)).strip("".join(map(chr, range(0x21))))
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "":
-        return not parts.netloc and not href.strip().startswith(("//", "\\", "/\\"))
+        return not parts.netloc and not url.replace("\\", "/").startswith("//")
     if scheme == "mailto":
-        return not parts.query and "@" in parts.path and "," not in parts.path
+        return not parts.query and MAILTO_ADDRESS.fullmatch(unquote(parts.path)) is not None
     return scheme in ALLOWED_PROTOCOLS
 
 

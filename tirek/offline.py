@@ -1,7 +1,7 @@
 """The installable app: the web app manifest, the offline page, and the service worker's precache list.
 
-Workbox's precaching model, written out by hand: every page and data file is rendered once through
-the test client and listed with a hash of its body; hashed static files are listed by their URL,
+Workbox's precaching model, written out by hand: every page and data file is rendered once (and
+kept, see rendered.py) and listed with a hash of its body; hashed static files are listed by their URL,
 which is already their version. The list goes into ``sw.js`` in place of ``self.__TIREK_PRECACHE``,
 so any change to a page, a translation, a template or a static file changes ``sw.js``, and browsers
 install the new version. The list and the filled-in ``sw.js`` are built once, at start-up.
@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, current_app, render_template, request
 
 from .assets import STATIC_DIR
 from .languages import DEFAULT_LANGUAGE, LANGUAGES
-from .sitemap import MANIFEST_PATH, data_paths, page_paths
+from .sitemap import MANIFEST_PATH, SERVICE_WORKER_PATH, data_paths, page_paths
 from .urls import alternates, relative
 from .views import site
 
@@ -53,13 +53,13 @@ def build_precache(app: Flask) -> dict:
     Relative URLs, because a static copy may be served under any path prefix; the worker resolves
     them against its own scope.
     """
-    client = app.test_client()
+    pages = app.extensions["tirek_pages"]
     entries = []
     for path in offline_paths(app.extensions["tirek_site"]):
-        response = client.get(path)
-        if response.status_code != 200:
-            raise PrecacheError(f"{path}: status {response.status_code}; every page must work offline")
-        entries.append({"url": path.lstrip("/"), "revision": revision(response.get_data())})
+        status, body = pages.render(path)
+        if status != 200:
+            raise PrecacheError(f"{path}: status {status}; every page must work offline")
+        entries.append({"url": path.lstrip("/"), "revision": revision(body)})
     for hashed in sorted(app.config["ASSET_MANIFEST"].values()):
         entries.append({"url": f"static/{hashed}", "revision": None})
     # The worker's own code is part of the version: a new worker never writes into a cache that an
@@ -85,6 +85,8 @@ def prepare(app: Flask) -> None:
     """Build the precache list and sw.js; called by create_app once the routes are in place."""
     app.extensions["tirek_precache"] = build_precache(app)
     app.extensions["tirek_service_worker"] = fill_service_worker(app.extensions["tirek_precache"])
+    # Every page load asks for sw.js (the update check): keep it too.
+    app.extensions["tirek_pages"].render(SERVICE_WORKER_PATH)
     # Rendering the pages for their hashes is part of setting up, not a reader's first request.
     app._got_first_request = False
 

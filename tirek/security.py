@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote, urlsplit
 
 POLICY_DIRECTIVES = (
     "default-src 'none'",
@@ -58,16 +59,34 @@ def security_headers(config) -> dict[str, str]:
     return headers
 
 
+# What a URL path may hold as it is (RFC 3986); anything else, control characters included, is
+# percent-encoded, so no request can put a line break or a NUL into a header.
+URL_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
 def onion_location(config, path: str, query: str = "") -> str | None:
     """The same page on the onion service, for Tor Browser's Onion-Location header.
 
     ONION_LOCATION is the onion site's address; the page's path and query are added,
-    as Tor's own guide does with nginx's $request_uri.
+    as Tor's own guide does with nginx's $request_uri. ``path`` is the WSGI PATH_INFO (decoded,
+    so encoded again here) and ``query`` the raw query string (its escapes kept).
     """
     base = config.get("ONION_LOCATION")
     if not base:
         return None
+    path = quote(path, safe=URL_PATH_SAFE, encoding="latin-1", errors="replace")
+    query = quote(query, safe=URL_PATH_SAFE + "?%", encoding="latin-1", errors="replace")
     return base.rstrip("/") + path + (f"?{query}" if query else "")
+
+
+def without_host(location: str, environ) -> str:
+    """A redirect to this site as a path only: Werkzeug's slash redirects (/ru to /ru/) name the
+    host the client claimed in its Host header, which must never come back in an answer."""
+    parts = urlsplit(location)
+    if not parts.netloc or parts.netloc not in (environ.get("HTTP_HOST"), environ.get("SERVER_NAME")):
+        return location
+    path = "/" + parts.path.lstrip("/")  # never '//host', which would leave the site
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def guard_every_response(app) -> None:
@@ -91,7 +110,8 @@ class _HeadersOnEveryResponse:
             html = any(n.lower() == "content-type" and v.lower().startswith("text/html")
                        for n, v in response_headers)
             dropped = {"set-cookie", "cache-control"} if html else {"set-cookie"}
-            kept = [(n, v) for n, v in response_headers if n.lower() not in dropped]
+            kept = [(n, without_host(v, environ) if n.lower() == "location" else v)
+                    for n, v in response_headers if n.lower() not in dropped]
             if html:
                 # No page in the HTTP cache: the service worker's copy is the one kept offline,
                 # and "Remove from this device" deletes it.

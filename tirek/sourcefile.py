@@ -16,9 +16,12 @@ import yaml
 
 from .languages import LANGUAGES
 
-# The longest page is about 12 KB; a file a hundred times larger is a mistake, and rendering it
-# would hold up start-up for minutes.
-MAX_FILE_BYTES = 512 * 1024
+# The longest page is about 15 KB. The slowest Markdown we know (a table of thousands of cells)
+# takes about 50 µs a byte, so this bounds any one file to a few seconds of start-up.
+MAX_FILE_BYTES = 128 * 1024
+# Invisible characters no editor shows: NUL stops YAML, and some count as line breaks in Python
+# but not in editors, so the line numbers in messages would be wrong.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,8 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     where = display_path(path, root)
     try:
         inside = path.resolve().is_relative_to(root.resolve())
-    except OSError as error:
-        problems.append(Problem(where, 1, f"cannot be read ({error.strerror})"))
+    except (OSError, RuntimeError) as error:  # RuntimeError: a link that points to itself
+        problems.append(Problem(where, 1, f"cannot be read ({getattr(error, 'strerror', None) or error})"))
         return None
     if not inside:
         problems.append(Problem(where, 1, "is a link to a file outside the content folder; copy the file in instead"))
@@ -63,10 +66,21 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
                                           f"{MAX_FILE_BYTES // 1024} KB: split it into several pages"))
         return None
     try:
-        return path.read_bytes().decode("utf-8")
+        # utf-8-sig: some editors start the file with an invisible byte-order mark.
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         problems.append(Problem(where, 1, f"not UTF-8 text ({error.reason})"))
         return None
+    except OSError as error:
+        problems.append(Problem(where, 1, f"cannot be read ({error.strerror})"))
+        return None
+    control = CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        problems.append(Problem(where, line, f"contains an invisible control character (U+{ord(control[0]):04X}): "
+                                             "delete it (retyping the line removes it)"))
+        return None
+    return text
 
 
 @dataclass(frozen=True)
@@ -104,17 +118,44 @@ def field_lines(front_text: str, first_line: int = 2) -> dict[str, int]:
     return lines
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that parses but that content files may not use; the problem is already in plain words."""
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: a few lines of nested aliases expand to gigabytes."""
+    """Safe YAML without aliases (a few lines of nested aliases expand to gigabytes), without
+    duplicate keys (YAML keeps the last one silently) and with dates that are only dates."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(
+            raise _Refused(
                 problem="'*' starts an alias, which content files may not use; "
                         "write the value out, or put text that starts with '*' in double quotes",
                 problem_mark=event.start_mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(node.value):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise _Refused(problem=f"{key!r} appears twice: keep one", problem_mark=key_node.start_mark)
+                seen.add(key)
+        return mapping
+
+    def construct_yaml_timestamp(self, node):
+        # A time of day ('2026-01-01 10:00') would be a datetime, which no field expects: keep the text,
+        # so the field's own check names it.
+        value = self.construct_scalar(node)
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            return super().construct_yaml_timestamp(node)
+        return value
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
 
 
 class YamlProblem(ValueError):
@@ -125,18 +166,27 @@ class YamlProblem(ValueError):
 
 def parse_yaml(text: str):
     """(data, node) of one YAML document; the node gives line numbers. Raises YamlProblem."""
-    loader = _NoAliasLoader(text)
+    loader = None
     try:
+        loader = _NoAliasLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(*_explain(error)) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"not valid YAML: {error}") from None
-    except ValueError as error:  # YAML reads 2026-13-01 as a date, then fails to build it
-        raise YamlProblem(_impossible_date_line(text), f"impossible date ({error}); dates are written YYYY-MM-DD") from None
+    except RecursionError:
+        line = loader.get_mark().line + 1 if loader else 1
+        raise YamlProblem(line, "brackets or indentation nested too deeply to be read") from None
+    except ValueError as error:
+        # YAML reads 2026-13-01 as a date, then fails to build it; or a number is thousands of digits long.
+        line = _impossible_date_line(text)
+        if line is None:
+            raise YamlProblem(_line_of(text, r"\d{1000}"), "a number too long to read: put it in double quotes") from None
+        raise YamlProblem(line, f"impossible date ({error}); dates are written YYYY-MM-DD") from None
     finally:
-        loader.dispose()
+        if loader:
+            loader.dispose()
     return data, node
 
 
@@ -149,20 +199,25 @@ def _explain(error: yaml.MarkedYAMLError) -> tuple[int, str]:
         return line, "a ':' inside a value: put the whole value in double quotes, such as title: \"Police: your rights\""
     if "quoted scalar" in (error.context or "") and context is not None:
         return context.line + 1, "a quote opened on this line is never closed: end the value with the same quote"
-    if problem.startswith("'*' starts an alias"):
+    if isinstance(error, _Refused):
         return line, problem
     return line, f"not valid YAML: {problem}"
 
 
-def _impossible_date_line(text: str, first: int = 1) -> int:
+def _impossible_date_line(text: str) -> int | None:
     """The line of the first YYYY-MM-DD value that is not a real date."""
-    for number, line in enumerate(text.splitlines(), start=first):
+    for number, line in enumerate(text.splitlines(), start=1):
         for match in re.finditer(r"\b(\d{4})-(\d\d?)-(\d\d?)\b", line):
             try:
                 dt.date(*map(int, match.groups()))
             except ValueError:
                 return number
-    return first
+    return None
+
+
+def _line_of(text: str, pattern: str) -> int:
+    match = re.search(pattern, text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def load_yaml_list(path: Path, root: Path, problems: list[Problem], not_a_list: str,

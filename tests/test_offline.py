@@ -191,10 +191,10 @@ def test_every_page_links_the_manifest_and_registers_the_worker(app, client):
         if not re.search(rf"<html lang=\"({'|'.join(LANGUAGES)})\">", html):
             continue  # a bare page on purpose, such as the quick exit's cover page
         manifest = re.search(r'<link rel="manifest" href="([^"]+)">', html)
-        script = re.search(r'<script src="([^"]+)" data-service-worker="([^"]+)" defer>', html)
+        worker = re.search(r'data-module="offline-status"[^>]* data-service-worker="([^"]+)"', html)
         assert manifest and urljoin(path, manifest.group(1)) == "/manifest.webmanifest", path
-        assert script and urljoin(path, script.group(2)) == "/sw.js", path
-        assert urljoin(path, script.group(1)).startswith("/static/js/offline."), path
+        assert worker and urljoin(path, worker.group(1)) == "/sw.js", path
+        assert re.search(r'<script src="[^"]*js/offline\.[0-9a-f]+\.js" defer>', html), path
         checked += 1
     assert checked >= 3 * len(LANGUAGES)
 

@@ -2,7 +2,8 @@
 
 The headers are added by one WSGI wrapper around everything, so Flask's pages,
 WhiteNoise's static files and WhiteNoise's own 304 and 405 answers all get
-them, and no cookie can get out whatever a later change does.
+them, no cookie can get out whatever a later change does, and no page is kept in
+the browser's HTTP cache (every HTML response is Cache-Control: no-store).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ POLICY_DIRECTIVES = (
     "manifest-src 'self'",
     "worker-src 'self'",
     "connect-src 'self'",
-    "base-uri 'none'",
+    # Reading inside one address (static/js/reader.js) points a <base> at the page it shows.
+    "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
 )
@@ -105,9 +107,16 @@ class _HeadersOnEveryResponse:
             headers["Onion-Location"] = onion
 
         def start(status, response_headers, exc_info=None):
-            present = {name.lower() for name, _ in response_headers}
+            html = any(n.lower() == "content-type" and v.lower().startswith("text/html")
+                       for n, v in response_headers)
+            dropped = {"set-cookie", "cache-control"} if html else {"set-cookie"}
             kept = [(n, without_host(v, environ) if n.lower() == "location" else v)
-                    for n, v in response_headers if n.lower() != "set-cookie"]
+                    for n, v in response_headers if n.lower() not in dropped]
+            if html:
+                # No page in the HTTP cache: the service worker's copy is the one kept offline,
+                # and "Remove from this device" deletes it.
+                kept.append(("Cache-Control", "no-store"))
+            present = {name.lower() for name, _ in kept}
             added = [(n, v) for n, v in headers.items() if n.lower() not in present]
             return start_response(status, kept + added, exc_info)
 

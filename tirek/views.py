@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 from flask_babel import force_locale, gettext
 from werkzeug.routing import AnyConverter
@@ -82,15 +84,34 @@ def contacts(lang: str):
 
 @pages.route("/<lang:lang>/remove/", methods=["GET", "POST"])
 def remove(lang: str):
-    """Explain what removal does and ask to confirm; the POST wipes this site's data and leaves."""
-    if request.method == "GET":
-        return render_template("remove.html", lang=lang, alternates=alternates(lang, "remove"),
-                               safety_page=site().page(lang, SAFETY_SLUG))
+    """Explain what removal does and ask to confirm; the POST wipes this site's data and leaves.
+
+    Only a POST from this site's own pages: another site must not be able to wipe a reader's
+    offline copy. It gets the same page with a calm note, and nothing is cleared.
+    """
+    refused = request.method == "POST" and not from_this_site()
+    if request.method == "GET" or refused:
+        page = render_template("remove.html", lang=lang, alternates=alternates(lang, "remove"),
+                               safety_page=site().page(lang, SAFETY_SLUG), refused=refused)
+        return page, 403 if refused else 200
     response = make_response(render_template("removed.html", lang=lang))
     # The browser deletes this origin's caches, service workers and storage on receipt.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def from_this_site() -> bool:
+    """Browsers say where a request comes from in Sec-Fetch-Site; older ones only in Origin.
+
+    A form's POST from our own page may send "Origin: null" (our Referrer-Policy is no-referrer),
+    so Sec-Fetch-Site decides where a browser sends it.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin", "")
+    return bool(origin) and urlsplit(origin).netloc == request.host
 
 
 @pages.route(COVER_PATH)

@@ -1,46 +1,84 @@
 /* Offline use: saves the site on the device with the service worker (sw.js), tells the reader
  * whether it is saved, and offers a new version when one is ready. Reading needs none of this.
  *
- * The script tag carries the worker's URL relative to the page (data-service-worker), so the site
- * works under any path prefix. The translated texts are in the page; this file only shows them.
+ * Module root: [data-module~="offline-status"], lines marked data-state, one shown at a time;
+ * data-service-worker is the worker's URL relative to the page, so the site works under any
+ * path prefix. Module root: [data-module~="update-prompt"], with [data-update-accept] and
+ * [data-update-later] buttons. The translated texts are in the page; this file only shows them.
+ * The worker is registered once; roots brought in later by the reader show the same state.
  */
 (function () {
   'use strict';
+  var workers = navigator.serviceWorker;
+  var state = null; // which data-state line to show
+  var waiting = null; // a new version waiting for the reader
+  var dismissed = false;
+  var registered = false;
 
-  var script = document.currentScript;
-  var status = document.querySelector('[data-offline-status]');
-  var prompt = document.querySelector('[data-update-prompt]');
+  function roots(name) {
+    return document.querySelectorAll('[data-module~="' + name + '"]');
+  }
 
-  function showStatus(state) {
-    if (!status) {
+  function showStatus(next) {
+    state = next;
+    Array.prototype.forEach.call(roots('offline-status'), renderStatus);
+  }
+
+  function renderStatus(root) {
+    if (!state) return;
+    Array.prototype.forEach.call(root.querySelectorAll('[data-state]'), function (line) {
+      line.hidden = line.getAttribute('data-state') !== state;
+    });
+    root.hidden = false;
+  }
+
+  function renderPrompt(root) {
+    var accept = root.querySelector('[data-update-accept]');
+    root.hidden = !waiting || dismissed;
+    if (accept) accept.disabled = false;
+  }
+
+  function offerUpdate(worker) {
+    if (!workers.controller) return;
+    waiting = worker;
+    dismissed = false;
+    Array.prototype.forEach.call(roots('update-prompt'), renderPrompt);
+  }
+
+  function startPrompt(root) {
+    var accept = root.querySelector('[data-update-accept]');
+    var later = root.querySelector('[data-update-later]');
+    if (accept) {
+      accept.addEventListener('click', function () {
+        accept.disabled = true;
+        if (waiting) waiting.postMessage({ type: 'SKIP_WAITING' });
+      });
+    }
+    if (later) {
+      later.addEventListener('click', function () {
+        dismissed = true;
+        root.hidden = true;
+      });
+    }
+    renderPrompt(root);
+  }
+
+  function startStatus(root) {
+    if (!workers) {
+      showStatus('unsupported');
       return;
     }
-    var lines = status.querySelectorAll('[data-state]');
-    for (var i = 0; i < lines.length; i++) {
-      lines[i].hidden = lines[i].getAttribute('data-state') !== state;
+    renderStatus(root);
+    if (!registered) {
+      registered = true;
+      register(new URL(root.getAttribute('data-service-worker'), document.baseURI).href);
     }
-    status.hidden = false;
+    // The worker opens the root in the language the reader used last (after a language switch
+    // by the reader module, this root is new and says the new language).
+    workers.ready.then(function (registration) {
+      registration.active.postMessage({ type: 'LANGUAGE', lang: document.documentElement.lang });
+    });
   }
-
-  if (!('serviceWorker' in navigator) || !script) {
-    showStatus('unsupported');
-    return;
-  }
-
-  var workers = navigator.serviceWorker;
-  // Whether this page was already served by a worker: then a new controller means an accepted
-  // update, and the page reloads so that nothing from the old version stays on screen.
-  var hadController = Boolean(workers.controller);
-  var reloading = false;
-
-  workers.addEventListener('controllerchange', function () {
-    // A null controller means the worker was removed (e.g. "Remove from this device"): no reload.
-    if (hadController && workers.controller && !reloading) {
-      reloading = true;
-      window.location.reload();
-    }
-    hadController = true;
-  });
 
   function standalone() {
     return window.matchMedia && window.matchMedia('(display-mode: standalone)').matches;
@@ -63,28 +101,9 @@
     });
   }
 
-  function offerUpdate(worker) {
-    if (!prompt || !workers.controller) {
-      return;
-    }
-    var accept = prompt.querySelector('[data-update-accept]');
-    var later = prompt.querySelector('[data-update-later]');
-    prompt.hidden = false;
-    accept.disabled = false;
-    accept.onclick = function () {
-      accept.disabled = true;
-      worker.postMessage({ type: 'SKIP_WAITING' });
-    };
-    later.onclick = function () {
-      prompt.hidden = true;
-    };
-  }
-
   function follow(registration, worker) {
     var first = !registration.active;
-    if (first) {
-      showStatus('saving');
-    }
+    if (first) showStatus('saving');
     worker.addEventListener('statechange', function () {
       if (worker.state === 'installed') {
         offerUpdate(worker);
@@ -96,29 +115,51 @@
     });
   }
 
-  workers.register(script.getAttribute('data-service-worker')).then(function (registration) {
-    if (registration.active) {
-      showSaved(false);
-    }
-    if (registration.waiting) {
-      offerUpdate(registration.waiting);
-    }
-    if (registration.installing) {
-      follow(registration, registration.installing);
-    }
-    registration.addEventListener('updatefound', function () {
-      follow(registration, registration.installing);
+  function register(url) {
+    // Whether this page was already served by a worker: then a new controller means an accepted
+    // update, and the page reloads so that nothing from the old version stays on screen.
+    var hadController = Boolean(workers.controller);
+    var reloading = false;
+    workers.addEventListener('controllerchange', function () {
+      // A null controller means the worker was removed (e.g. "Remove from this device"): no reload.
+      if (hadController && workers.controller && !reloading) {
+        reloading = true;
+        window.location.reload();
+      }
+      hadController = true;
     });
-    // Back from a place without a network: look for new content at once.
-    window.addEventListener('online', function () {
-      registration.update().catch(function () {});
+    workers.register(url).then(function (registration) {
+      if (registration.active) showSaved(false);
+      if (registration.waiting) offerUpdate(registration.waiting);
+      if (registration.installing) follow(registration, registration.installing);
+      registration.addEventListener('updatefound', function () {
+        follow(registration, registration.installing);
+      });
+      // Back from a place without a network: look for new content at once.
+      window.addEventListener('online', function () {
+        registration.update().catch(function () {});
+      });
+    }, function () {
+      showStatus('failed');
     });
-  }, function () {
-    showStatus('failed');
-  });
+  }
 
-  // The worker opens the root in the language the reader used last.
-  workers.ready.then(function (registration) {
-    registration.active.postMessage({ type: 'LANGUAGE', lang: document.documentElement.lang });
-  });
+  // GOV.UK-style start-up: each root once, now and whenever the reader brings in new content.
+  var MODULES = { 'offline-status': startStatus, 'update-prompt': startPrompt };
+
+  function startAll(scope) {
+    Object.keys(MODULES).forEach(function (name) {
+      var selector = '[data-module~="' + name + '"]';
+      var found = Array.prototype.slice.call(scope.querySelectorAll(selector));
+      if (scope.matches && scope.matches(selector)) found.unshift(scope);
+      found.forEach(function (root) {
+        if (root.hasAttribute('data-' + name + '-init')) return;
+        root.setAttribute('data-' + name + '-init', '');
+        MODULES[name](root);
+      });
+    });
+  }
+
+  startAll(document);
+  document.addEventListener('tirek:content', function (event) { startAll(event.target); });
 }());

@@ -1,16 +1,19 @@
 /* "Remove from this device": delete what this site stored in the browser, then leave.
  *
+ * Module root: form[data-module~="remove"], the removal form (a plain POST without JavaScript);
+ * data-exit is where to go when no quick exit is on the page; data-i18n-working is announced in
+ * [data-remove-status] while it works.
+ *
  * The server's answer to the form also carries Clear-Site-Data, which does the same (and empties
  * the HTTP cache); doing it here as well makes removal work offline and in browsers that ignore
- * the header.
+ * the header. Leaving goes through the quick exit ("tirek:leave"), so every open tab leaves.
  */
 (function () {
   'use strict';
-
-  var form = document.querySelector('form[data-remove]');
-  if (!form || !window.Promise) return;
-  var status = document.querySelector('[data-remove-status]');
+  var NAME = 'remove';
+  var WORKING = 'Removing…';
   var SERVER_WAIT_MS = 3000;
+  if (!window.Promise) return;
 
   function ignore() {}
 
@@ -44,27 +47,44 @@
     return Promise.resolve();
   }
 
-  // Best effort: offline or blocked, the local removal above has already happened.
-  function askServer() {
-    var request = fetch(form.action, { method: 'POST', cache: 'no-store', credentials: 'same-origin' });
-    var timeout = new Promise(function (resolve) { setTimeout(resolve, SERVER_WAIT_MS); });
-    return Promise.race([settle(request), timeout]);
-  }
+  function start(form) {
+    var action = new URL(form.getAttribute('action') || '', document.baseURI).href;
 
-  function leave() {
-    if (window.TirekExit) {
-      window.TirekExit.leave({ offlineCover: false });
-    } else {
-      location.replace(form.getAttribute('data-exit'));
+    // Best effort: offline or blocked, the local removal has already happened.
+    function askServer() {
+      var request = fetch(action, { method: 'POST', cache: 'no-store', credentials: 'same-origin' });
+      var timeout = new Promise(function (resolve) { setTimeout(resolve, SERVER_WAIT_MS); });
+      return Promise.race([settle(request), timeout]);
     }
+
+    function leave() {
+      var asked = new CustomEvent('tirek:leave', { cancelable: true, detail: { offlineCover: false } });
+      if (document.dispatchEvent(asked)) location.replace(form.getAttribute('data-exit'));
+    }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var button = form.querySelector('button');
+      var status = document.querySelector('[data-remove-status]');
+      if (button) button.disabled = true;
+      if (status) status.textContent = form.getAttribute('data-i18n-working') || WORKING;
+      var local = [unregisterServiceWorkers(), deleteCaches(), deleteDatabases(), clearWebStorage()];
+      Promise.all(local.map(settle)).then(askServer).then(leave, leave);
+    });
   }
 
-  form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    var button = form.querySelector('button');
-    if (button) button.disabled = true;
-    if (status) status.textContent = status.getAttribute('data-working');
-    var local = [unregisterServiceWorkers(), deleteCaches(), deleteDatabases(), clearWebStorage()];
-    Promise.all(local.map(settle)).then(askServer).then(leave, leave);
-  });
+  // GOV.UK-style start-up: each root once, now and whenever the reader brings in new content.
+  function startAll(scope) {
+    var selector = '[data-module~="' + NAME + '"]';
+    var roots = Array.prototype.slice.call(scope.querySelectorAll(selector));
+    if (scope.matches && scope.matches(selector)) roots.unshift(scope);
+    roots.forEach(function (root) {
+      if (root.hasAttribute('data-' + NAME + '-init')) return;
+      root.setAttribute('data-' + NAME + '-init', '');
+      start(root);
+    });
+  }
+
+  startAll(document);
+  document.addEventListener('tirek:content', function (event) { startAll(event.target); });
 })();

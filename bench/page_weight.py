@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from tirek.views import page_paths  # noqa: E402
+from tirek.sitemap import page_paths  # noqa: E402
 
 PAGE_BUDGET = 14 * 1024
 FIRST_VISIT_BUDGET = 50 * 1024
@@ -35,7 +35,7 @@ def main() -> int:
     over = 0
     worst_first_visit = (0, "")
     print(f"{'page':<42} {'html gz':>8} {'first visit gz':>15}")
-    for path in page_paths(app.extensions["tirek_site"]):
+    for path in page_paths(app.extensions["tirek_site"].slugs):
         html = client.get(path).data
         page_size = gzipped(html)
         total = page_size

@@ -1,7 +1,7 @@
 """Tirek: the Flask application factory.
 
-    flask --app app run                 # the app on the content in this repository
-    gunicorn "app:create_app()"         # production (see gunicorn.conf.py)
+flask --app app run                 # the app on the content in this repository
+gunicorn "app:create_app()"         # production (see gunicorn.conf.py)
 """
 
 from __future__ import annotations

@@ -44,8 +44,10 @@ def main() -> int:
         room = int((BUDGET_GZIPPED - size) / per_page) if per_page else 0
         flag = "  OVER BUDGET" if size > BUDGET_GZIPPED else ""
         over += bool(flag)
-        print(f"{lang + '/copy.html':<14} {pages:>5} {len(data) / 1024:>7.1f}KB {size / 1024:>7.1f}KB "
-              f"{base / 1024:>12.1f}KB {per_page / 1024:>7.1f}KB {room:>6}{flag}")
+        print(
+            f"{lang + '/copy.html':<14} {pages:>5} {len(data) / 1024:>7.1f}KB {size / 1024:>7.1f}KB "
+            f"{base / 1024:>12.1f}KB {per_page / 1024:>7.1f}KB {room:>6}{flag}"
+        )
     print(f"\nbudget: {BUDGET_GZIPPED // 1024} KB gzipped per file; room = pages of average size that still fit")
     return 1 if over else 0
 

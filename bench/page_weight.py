@@ -51,8 +51,10 @@ def main() -> int:
             over += 1
         worst_first_visit = max(worst_first_visit, (total, path))
         print(f"{path:<42} {page_size / 1024:>6.1f}KB {total / 1024:>13.1f}KB{flag}")
-    print(f"\nheaviest first visit: {worst_first_visit[1]} {worst_first_visit[0] / 1024:.1f} KB "
-          f"(budget {FIRST_VISIT_BUDGET // 1024} KB); page budget {PAGE_BUDGET // 1024} KB")
+    print(
+        f"\nheaviest first visit: {worst_first_visit[1]} {worst_first_visit[0] / 1024:.1f} KB "
+        f"(budget {FIRST_VISIT_BUDGET // 1024} KB); page budget {PAGE_BUDGET // 1024} KB"
+    )
     print("pages over budget:", over)
     return 1 if over else 0
 

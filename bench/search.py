@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from app import create_app  # noqa: E402
 from search_quality import measure  # noqa: E402
+
+from app import create_app  # noqa: E402
 from tirek import search  # noqa: E402
 from tirek.content import LANGUAGES  # noqa: E402
 
@@ -38,10 +39,55 @@ QUERY_BUDGET_MS = 50
 INDEX_BUDGET_BYTES = 100 * 1024
 CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
 SUFFIXES = {
-    "kk": ["лар", "лер", "дың", "нің", "ға", "ге", "да", "де", "дан", "нен", "мен", "ған", "ген",
-           "ып", "іп", "ды", "ді", "ымыз", "ңыз", "сыз", "шы", "лық", "лік"],
-    "ru": ["ами", "ями", "ого", "его", "ому", "ыми", "ах", "ях", "ей", "ой", "ов", "ую", "ая",
-           "ие", "ия", "ть", "ться", "ает", "ишь", "ость", "ение", "ский"],
+    "kk": [
+        "лар",
+        "лер",
+        "дың",
+        "нің",
+        "ға",
+        "ге",
+        "да",
+        "де",
+        "дан",
+        "нен",
+        "мен",
+        "ған",
+        "ген",
+        "ып",
+        "іп",
+        "ды",
+        "ді",
+        "ымыз",
+        "ңыз",
+        "сыз",
+        "шы",
+        "лық",
+        "лік",
+    ],
+    "ru": [
+        "ами",
+        "ями",
+        "ого",
+        "его",
+        "ому",
+        "ыми",
+        "ах",
+        "ях",
+        "ей",
+        "ой",
+        "ов",
+        "ую",
+        "ая",
+        "ие",
+        "ия",
+        "ть",
+        "ться",
+        "ает",
+        "ишь",
+        "ость",
+        "ение",
+        "ский",
+    ],
     "en": ["s", "es", "ed", "ing", "er", "ers", "ly", "ness", "ment", "tion", "able", "ful"],
 }
 LETTERS = {
@@ -73,7 +119,7 @@ def generate_corpus(indexes: dict, target: Path, pages: int, seed: int = 1) -> N
         folder = target / lang
         folder.mkdir()
 
-        def word() -> str:
+        def word(stream=stream, lang=lang) -> str:
             w = rng.choice(stream)
             if rng.random() < 0.15:
                 w = w[: max(3, len(w) - rng.randint(0, 3))] + rng.choice(SUFFIXES[lang])
@@ -93,8 +139,9 @@ def generate_corpus(indexes: dict, target: Path, pages: int, seed: int = 1) -> N
             title = sentence(rng.randint(2, 6))[:-1].replace(":", " ")
             summary = sentence(rng.randint(8, 18)).replace(":", " ")
             (folder / f"page-{number:04d}.md").write_text(
-                f"---\ntitle: \"{title}\"\nsummary: \"{summary}\"\nupdated: 2026-11-01\norder: {number}\n---\n"
-                + "\n\n".join(paragraphs) + "\n",
+                f'---\ntitle: "{title}"\nsummary: "{summary}"\nupdated: 2026-11-01\norder: {number}\n---\n'
+                + "\n\n".join(paragraphs)
+                + "\n",
                 encoding="utf-8",
             )
 
@@ -104,8 +151,9 @@ def queries_for(index: dict, rng: random.Random) -> list[str]:
     words = sorted({w for w in words_of(index) if len(w) >= 4})
     picks = rng.sample(words, min(12, len(words)))
     queries = list(picks[:4])
-    queries += [w + "ами" if index["lang"] == "ru" else w + "дың" if index["lang"] == "kk" else w + "ing"
-                for w in picks[4:6]]
+    queries += [
+        w + "ами" if index["lang"] == "ru" else w + "дың" if index["lang"] == "kk" else w + "ing" for w in picks[4:6]
+    ]
     queries += [w[:2] for w in picks[6:8]] + [w[:3] for w in picks[8:10]]
     queries += [w[:2] + w[3] + w[2] + w[4:] for w in picks[10:12] if len(w) > 4]
     queries += [f"{picks[0]} {picks[1]}", "zzqxv", "абвгдежз"]
@@ -141,8 +189,9 @@ class Chromium:
         self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         self.page = self.browser.new_page()
         script = (ROOT / "static" / "js" / "search.js").read_bytes()
-        self.page.route(self.ORIGIN + "search.js", lambda route: route.fulfill(
-            body=script, content_type="text/javascript"))
+        self.page.route(
+            self.ORIGIN + "search.js", lambda route: route.fulfill(body=script, content_type="text/javascript")
+        )
         self.page.route(self.ORIGIN, lambda route: route.fulfill(body="<!doctype html>", content_type="text/html"))
         self.page.goto(self.ORIGIN)
         self.page.evaluate("async () => { window.searchModule = await import('/search.js'); }")
@@ -174,26 +223,30 @@ class Chromium:
         self.playwright.stop()
 
 
-def report(name: str, indexes: dict, chromium: Chromium | None, rng: random.Random,
-           quality: bool = False) -> list[str]:
+def report(name: str, indexes: dict, chromium: Chromium | None, rng: random.Random, quality: bool = False) -> list[str]:
     failures = []
     data = {lang: indexes[lang].data for lang in LANGUAGES}
     print(f"\n{name}")
-    print(f"{'lang':4} {'pages':>6} {'terms':>7} {'index':>11} {'gzipped':>10} {'py median/max':>16}"
-          f" {'js parse':>9} {'js median/max':>15}" + ("   queries P@3  R@3  first" if quality else ""))
+    print(
+        f"{'lang':4} {'pages':>6} {'terms':>7} {'index':>11} {'gzipped':>10} {'py median/max':>16}"
+        f" {'js parse':>9} {'js median/max':>15}" + ("   queries P@3  R@3  first" if quality else "")
+    )
     for lang in LANGUAGES:
         index = indexes[lang]
         queries = queries_for(index.data, rng)
         py = python_times(index.data, queries)
-        line = (f"{lang:4} {len(index.data['docs']):6d} {len(index.data['terms']):7d} "
-                f"{len(index.payload):9,d} B {index.gzipped_size:8,d} B "
-                f"{statistics.median(py):6.1f}/{max(py):6.1f} ms")
+        line = (
+            f"{lang:4} {len(index.data['docs']):6d} {len(index.data['terms']):7d} "
+            f"{len(index.payload):9,d} B {index.gzipped_size:8,d} B "
+            f"{statistics.median(py):6.1f}/{max(py):6.1f} ms"
+        )
         if chromium:
             parse, js = chromium.times(index.payload, queries)
             line += f" {parse:6.0f} ms {statistics.median(js):5.1f}/{max(js):5.1f} ms"
             if max(js) > QUERY_BUDGET_MS:
-                failures.append(f"{name}, {lang}: slowest query {max(js):.1f} ms in Chromium "
-                                f"(budget {QUERY_BUDGET_MS} ms)")
+                failures.append(
+                    f"{name}, {lang}: slowest query {max(js):.1f} ms in Chromium (budget {QUERY_BUDGET_MS} ms)"
+                )
         else:
             line += " " * 26
         if quality:
@@ -202,8 +255,10 @@ def report(name: str, indexes: dict, chromium: Chromium | None, rng: random.Rand
         print(line)
     if quality:
         q = measure(data)
-        print(f"all: {q['queries']} queries, precision {q['precision']:.2f}, recall {q['recall']:.2f}, "
-              f"first result right {q['first']:.2f}")
+        print(
+            f"all: {q['queries']} queries, precision {q['precision']:.2f}, recall {q['recall']:.2f}, "
+            f"first result right {q['first']:.2f}"
+        )
         for lang, query, top in q["misses"]:
             print(f"  first result not an answer: {lang} {query!r} -> {top}")
     return failures
@@ -226,20 +281,23 @@ def main() -> int:
         failures += report(f"Content in {args.resources}", content, chromium, rng, quality=True)
         for lang in LANGUAGES:
             if content[lang].gzipped_size > INDEX_BUDGET_BYTES:
-                failures.append(f"content, {lang}: index {content[lang].gzipped_size:,d} B gzipped "
-                                f"(budget {INDEX_BUDGET_BYTES:,d} B)")
+                failures.append(
+                    f"content, {lang}: index {content[lang].gzipped_size:,d} B gzipped "
+                    f"(budget {INDEX_BUDGET_BYTES:,d} B)"
+                )
         with tempfile.TemporaryDirectory(prefix="tirek-bench-") as tmp:
             start = time.perf_counter()
             generate_corpus({**content, "source": args.resources}, Path(tmp) / "site", args.pages)
             generated = build(Path(tmp) / "site")
-            print(f"\n(generated and indexed {args.pages} pages per language in "
-                  f"{time.perf_counter() - start:.0f} s)")
+            print(f"\n(generated and indexed {args.pages} pages per language in {time.perf_counter() - start:.0f} s)")
             failures += report(f"Generated corpus, {args.pages} pages per language", generated, chromium, rng)
     finally:
         if chromium:
             chromium.close()
-    print("\nBudgets: query ≤ %d ms in Chromium on the generated corpus; content index ≤ %d KB gzipped."
-          % (QUERY_BUDGET_MS, INDEX_BUDGET_BYTES // 1024))
+    print(
+        f"\nBudgets: query ≤ {QUERY_BUDGET_MS} ms in Chromium on the generated corpus; "
+        f"content index ≤ {INDEX_BUDGET_BYTES // 1024} KB gzipped."
+    )
     for failure in failures:
         print("OVER BUDGET:", failure)
     print("All within budget." if not failures else "")

@@ -66,7 +66,8 @@ def shared_apps_stay_unchanged():
     yield
     for key, config in before.items():
         assert dict(_shared_apps[key].config) == config, (
-            f"this test changed the shared app {dict(key)}: make its own app with create_app()")
+            f"this test changed the shared app {dict(key)}: make its own app with create_app()"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -142,7 +143,9 @@ def sound_content(target: Path) -> Path:
     if not any((target / lang / f"{FOOTER_PAGE}.md").exists() for lang in LANGUAGES):
         (target / "en" / f"{FOOTER_PAGE}.md").write_text(
             "---\ntitle: Using this site safely\nsummary: A stand-in.\nupdated: 2026-01-01\n---\n"
-            "A stand-in for the page the footer links to.\n", encoding="utf-8")
+            "A stand-in for the page the footer links to.\n",
+            encoding="utf-8",
+        )
     return target
 
 
@@ -161,25 +164,43 @@ def edit(path: Path, old: str, new: str) -> None:
 def flask(*args: str, resources: Path, **env: str) -> subprocess.CompletedProcess:
     """``flask --app app ARGS`` in a new process, on the content in ``resources``."""
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "TIREK_RESOURCES_DIR": str(resources), **env}, timeout=60,
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TIREK_RESOURCES_DIR": str(resources), **env},
+        timeout=60,
     )
     assert "No such command" not in result.stderr, (
         "the content commands are not registered: run 'python -m pip install -e .' so that the "
-        "flask.commands entry points in pyproject.toml take effect")
+        "flask.commands entry points in pyproject.toml take effect"
+    )
     return result
 
 
 # --- HTML ---------------------------------------------------------------------------------------
 
+
 class Document(HTMLParser):
     """The parts of an HTML page the tests look at: its tags with their attributes, and its text."""
 
     # (tag, attribute) pairs whose URL the browser loads by itself, without a tap.
-    LOADED = {("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"),
-              ("source", "srcset"), ("iframe", "src"), ("embed", "src"), ("object", "data"),
-              ("video", "src"), ("video", "poster"), ("audio", "src"), ("track", "src"),
-              ("input", "src"), ("form", "action")}
+    LOADED = {
+        ("script", "src"),
+        ("img", "src"),
+        ("img", "srcset"),
+        ("source", "src"),
+        ("source", "srcset"),
+        ("iframe", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+        ("video", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("track", "src"),
+        ("input", "src"),
+        ("form", "action"),
+    }
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
@@ -210,18 +231,19 @@ class Document(HTMLParser):
 
 # --- requests ---------------------------------------------------------------------------------
 
+
 def every_kind_of_request(app) -> list[tuple[str, str, dict]]:
     """(method, path, extra headers) for every kind of response the app gives."""
     site = app.extensions["tirek_site"]
     requests = [("GET", path, {}) for path in sitemap.page_paths(site.slugs) + sitemap.data_paths()]
     requests += [("GET", path, {}) for path in sitemap.ROOT_FILES]
     requests += [
-        ("GET", "/", {}),                                   # language redirect
-        ("GET", "/en/no-such-page/", {}),                   # 404 in a language
-        ("GET", "/nowhere", {}),                            # 404 outside any language
-        ("GET", "/xx/", {}),                                # unknown language
-        ("POST", "/en/remove/", {}),                        # the removal itself
-        ("POST", "/en/", {}),                               # 405 from Flask
+        ("GET", "/", {}),  # language redirect
+        ("GET", "/en/no-such-page/", {}),  # 404 in a language
+        ("GET", "/nowhere", {}),  # 404 outside any language
+        ("GET", "/xx/", {}),  # unknown language
+        ("POST", "/en/remove/", {}),  # the removal itself
+        ("POST", "/en/", {}),  # 405 from Flask
         ("HEAD", "/ru/", {}),
         ("OPTIONS", "/ru/", {}),
     ]
@@ -229,14 +251,15 @@ def every_kind_of_request(app) -> list[tuple[str, str, dict]]:
         requests.append(("GET", f"/static/{hashed}", {}))
         requests.append(("GET", f"/static/{hashed}", {"Accept-Encoding": "gzip, br"}))
     any_static = f"/static/{app.config['ASSET_MANIFEST']['css/site.css']}"
-    requests.append(("POST", any_static, {}))                                   # 405 from WhiteNoise
+    requests.append(("POST", any_static, {}))  # 405 from WhiteNoise
     etag = app.test_client().get(any_static).headers["ETag"]
-    requests.append(("GET", any_static, {"If-None-Match": etag}))               # 304 from WhiteNoise
-    requests.append(("GET", "/static/css/site.css", {}))                        # unhashed name: 404
+    requests.append(("GET", any_static, {"If-None-Match": etag}))  # 304 from WhiteNoise
+    requests.append(("GET", "/static/css/site.css", {}))  # unhashed name: 404
     return requests
 
 
 # --- processes ----------------------------------------------------------------------------------
+
 
 def wait_until(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1):
     """Poll ``condition`` until it returns something true (returned) or ``timeout`` seconds pass."""
@@ -287,7 +310,10 @@ class LiveServer:
         env = {**os.environ, **self.env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(self.port), "--no-reload"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log_file,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log_file,
         )
 
         def up() -> bool:
@@ -329,6 +355,7 @@ def live_server():
 
 
 # --- Playwright: Debian's Chromium, never a downloaded browser ----------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

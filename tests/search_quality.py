@@ -50,5 +50,10 @@ def measure(indexes: dict[str, dict], langs=None) -> dict:
         if not top or top[0] not in answers:
             misses.append((case["lang"], case["query"], top))
     mean = lambda values: sum(values) / len(values) if values else 0.0  # noqa: E731
-    return {"queries": len(recall), "precision": mean(precision), "recall": mean(recall),
-            "first": mean(first), "misses": misses}
+    return {
+        "queries": len(recall),
+        "precision": mean(precision),
+        "recall": mean(recall),
+        "first": mean(first),
+        "misses": misses,
+    }

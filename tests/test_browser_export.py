@@ -74,10 +74,15 @@ def record_requests(context) -> tuple[list[str], list[str]]:
     requests, failures = [], []
     context.on("request", lambda request: requests.append(request.url))
     # A favicon still loading when the test moves on is aborted; that is no broken link.
-    context.on("requestfailed", lambda request: "ERR_ABORTED" not in (request.failure or "")
-               and failures.append(f"{request.url}: {request.failure}"))
-    context.on("response", lambda response: response.status >= 400
-               and failures.append(f"{response.url}: {response.status}"))
+    context.on(
+        "requestfailed",
+        lambda request: (
+            "ERR_ABORTED" not in (request.failure or "") and failures.append(f"{request.url}: {request.failure}")
+        ),
+    )
+    context.on(
+        "response", lambda response: response.status >= 400 and failures.append(f"{response.url}: {response.status}")
+    )
     return requests, failures
 
 
@@ -166,8 +171,7 @@ def test_copy_under_a_prefix_reads_offline_with_its_service_worker(browser, copy
     finally:
         server.stop()
 
-    names = sorted(path.relative_to(copy["folder"]).as_posix()
-                   for path in copy["folder"].rglob("index.html"))
+    names = sorted(path.relative_to(copy["folder"]).as_posix() for path in copy["folder"].rglob("index.html"))
     for name in names:
         exported = (copy["folder"] / name).read_bytes()
         for url in (base + name, base + name.removesuffix("index.html")):
@@ -227,6 +231,7 @@ def test_page_from_file_url_reads_without_javascript(browser, copy):
 
 # The one-file copy, and a static copy with no server behind it --------------------------------
 
+
 class FileServer:
     """``python -m http.server`` in its own process: the plainest host there is. It sends no
     headers of its own policy and answers a POST with 501."""
@@ -235,7 +240,8 @@ class FileServer:
         self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1", "--directory", str(root)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.origin = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 15
@@ -246,7 +252,7 @@ class FileServer:
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError("python -m http.server did not start")
+                    raise RuntimeError("python -m http.server did not start") from None
                 time.sleep(0.05)
 
     def stop(self) -> None:
@@ -347,7 +353,9 @@ def test_meta_policy_stops_an_injected_inline_script_in_a_static_copy(browser, f
     and the page's own scripts still do. The same page without the meta tag is the control."""
     folder = fixture_copy["folder"] / "ru" / "police"
     page_html = (folder / "index.html").read_text(encoding="utf-8")
-    injected = page_html.replace("<body>", '<body><script>document.documentElement.dataset.injected = "ran"</script>', 1)
+    injected = page_html.replace(
+        "<body>", '<body><script>document.documentElement.dataset.injected = "ran"</script>', 1
+    )
     assert injected != page_html
     (folder / "injected.html").write_text(injected, encoding="utf-8")
     control = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "", injected)
@@ -357,7 +365,9 @@ def test_meta_policy_stops_an_injected_inline_script_in_a_static_copy(browser, f
         context = browser.new_context()
         page = context.new_page()
         violations = []
-        page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+        page.on(
+            "console", lambda message: "Content Security Policy" in message.text and violations.append(message.text)
+        )
         page.goto(f"{file_server.origin}/mirror/ru/police/control.html")
         assert page.locator("html").get_attribute("data-injected") == "ran"
         page.goto(f"{file_server.origin}/mirror/ru/police/injected.html")

@@ -62,8 +62,7 @@ def test_every_page_in_every_language_offline_after_one_visit(page, app, live_se
     served = {path: client.get(path) for path in paths}
     titles = {path: title_of(response) for path, response in served.items()}
     # Some pages are bare on purpose (the quick exit's cover page): no stylesheet, no script.
-    with_layout = {path for path, response in served.items()
-                   if b"data-offline-status" in response.get_data()}
+    with_layout = {path for path, response in served.items() if b"data-offline-status" in response.get_data()}
     assert with_layout, "no page shows whether the site is saved"
     server = live_server_factory()
 
@@ -124,8 +123,7 @@ def test_new_content_waits_for_the_reader_then_stays_offline(page, tmp_path, liv
 
     server.stop()
     police = content / "kk" / "police.md"
-    police.write_text(police.read_text(encoding="utf-8").replace("## ", "## Жаңа мәтін: ", 1),
-                      encoding="utf-8")
+    police.write_text(police.read_text(encoding="utf-8").replace("## ", "## Жаңа мәтін: ", 1), encoding="utf-8")
     server.start()
 
     page.reload()
@@ -150,11 +148,13 @@ def test_new_content_waits_for_the_reader_then_stays_offline(page, tmp_path, liv
     assert page.inner_text("main h2").startswith("Жаңа мәтін")
 
 
-def test_chromium_finds_the_app_installable(browser_type, browser_type_launch_args,
-                                            browser_context_args, live_server, tmp_path):
+def test_chromium_finds_the_app_installable(
+    browser_type, browser_type_launch_args, browser_context_args, live_server, tmp_path
+):
     # A profile on disk: Chromium never offers to install from an incognito-like context.
     context = browser_type.launch_persistent_context(
-        tmp_path / "profile", **browser_type_launch_args, **browser_context_args)
+        tmp_path / "profile", **browser_type_launch_args, **browser_context_args
+    )
     try:
         page = context.new_page()
         page.goto(live_server.url + "en/")

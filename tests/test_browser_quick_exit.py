@@ -160,14 +160,14 @@ def test_shift_typed_for_capitals_or_in_a_field_does_not_exit(page, app_server, 
     for _ in range(3):
         page.keyboard.press("Shift+KeyA")  # capitals
     for _ in range(3):
-        page.keyboard.press("Shift")       # a bare Shift, but typed in a field
+        page.keyboard.press("Shift")  # a bare Shift, but typed in a field
     assert page.locator("#probe").input_value() == "AAA"
     page.locator("main h2").first.click()  # out of the field
     for _ in range(3):
         page.keyboard.press("Shift+KeyB")
     page.keyboard.press("Shift")
     page.keyboard.press("Shift")
-    page.keyboard.press("KeyC")            # another key starts the count again
+    page.keyboard.press("KeyC")  # another key starts the count again
     page.keyboard.press("Shift")
     status = page.locator("[data-quick-exit-status]")
     # One press counted, not three (the texts are the exit link's data-i18n-*).
@@ -267,9 +267,14 @@ def test_offline_exit_lands_on_the_cached_cover_page(page, live_server_factory, 
 
 # --- removal ------------------------------------------------------------------------------------
 
+
 def install_test_worker(context) -> None:
-    context.route(f"**{TEST_WORKER}", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body="self.addEventListener('fetch', () => {});"))
+    context.route(
+        f"**{TEST_WORKER}",
+        lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body="self.addEventListener('fetch', () => {});"
+        ),
+    )
 
 
 def store_something(page) -> None:
@@ -284,14 +289,17 @@ def store_something(page) -> None:
 
 
 def stored(page) -> tuple[int, int]:
-    return tuple(page.evaluate("""async () => [
+    return tuple(
+        page.evaluate("""async () => [
         (await navigator.serviceWorker.getRegistrations()).length,
-        (await caches.keys()).length]"""))
+        (await caches.keys()).length]""")
+    )
 
 
 @pytest.mark.parametrize("server_reachable", [True, False], ids=["online", "server-stopped"])
 def test_removal_unregisters_the_worker_empties_the_caches_and_leaves(
-        browser, live_server_factory, exit_url, server_reachable):
+    browser, live_server_factory, exit_url, server_reachable
+):
     server = live_server_factory(TIREK_QUICK_EXIT_URL=exit_url)
     context = browser.new_context()
     install_test_worker(context)
@@ -332,6 +340,7 @@ def test_quick_exit_without_javascript_is_a_plain_link(browser, app_server, exit
 
 
 # --- nothing from elsewhere, nothing kept -------------------------------------------------------
+
 
 def test_pages_load_nothing_from_elsewhere_and_set_no_cookie(page, app_server):
     base = app_server.url

@@ -20,10 +20,30 @@ pytestmark = pytest.mark.browser
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text(encoding="utf-8"))["cases"]
 SEARCH_SITE = Path(__file__).parent / "fixtures" / "search-site"
-CRISIS_QUERIES = ["суицид", "хочу покончить с собой", "өлгім келеді", "I want to kill myself", "sucidal",
-                  "self-harm", "меня избили", "мені ұрып кетті", "избирательное право", "задержка рейса",
-                  "меня задержали", "полиция ұстап алды", "arrested right now", "шантаж", "шантажируют",
-                  "suic", "police", "полиция", "ұстау", "kill", "бопсалап жатыр", "extortion"]
+CRISIS_QUERIES = [
+    "суицид",
+    "хочу покончить с собой",
+    "өлгім келеді",
+    "I want to kill myself",
+    "sucidal",
+    "self-harm",
+    "меня избили",
+    "мені ұрып кетті",
+    "избирательное право",
+    "задержка рейса",
+    "меня задержали",
+    "полиция ұстап алды",
+    "arrested right now",
+    "шантаж",
+    "шантажируют",
+    "suic",
+    "police",
+    "полиция",
+    "ұстау",
+    "kill",
+    "бопсалап жатыр",
+    "extortion",
+]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +100,7 @@ def variants(term: str) -> list[str]:
 
 # One algorithm, two implementations
 
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_browser_and_server_agree_on_the_query_table(page, fixture_server, lang):
     open_search(page, fixture_server.url, lang)
@@ -105,12 +126,16 @@ def test_browser_and_server_agree_on_crisis_words_and_other_languages(page, sear
     indexes = {lang: index_of(search_server.url, lang) for lang in LANGS}
     queries = CRISIS_QUERIES + ["depression", "гиппопотам", "hotline", "родители", "arrested", "гей"]
     for lang in LANGS:
-        got = with_module(page, """async (m, [indexes, lang, queries]) => {
+        got = with_module(
+            page,
+            """async (m, [indexes, lang, queries]) => {
             const others = Object.fromEntries(indexes[lang].others.map(([code, path]) => [path, indexes[code]]));
             const replies = [];
             for (const q of queries) replies.push(await m.answer(indexes[lang], q, async path => others[path]));
             return replies;
-        }""", [indexes, lang, queries])
+        }""",
+            [indexes, lang, queries],
+        )
         assert got == [search.answer(indexes, lang, q) for q in queries], lang
 
 
@@ -127,11 +152,27 @@ def test_browser_and_server_agree_on_long_pages(page, fixture_server, tmp_path):
     for slug, body in bodies.items():
         (tmp_path / "site" / "ru" / f"{slug}.md").write_text(
             f"---\ntitle: Заголовок {slug} протокол\nsummary: Кратко.\nupdated: 2026-11-01\n---\n{body}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(tmp_path / "site")})
     index = json.loads(app.extensions["tirek_search"]["ru"].payload)
-    queries = ["елка", "полицией", "адвокатом", "ұстау", "білім", "протоколы", "112", "заголовок",
-               "start", "слово1", "word11", "сөз119", "слово", "кратко", "Протокол полиция"]
+    queries = [
+        "елка",
+        "полицией",
+        "адвокатом",
+        "ұстау",
+        "білім",
+        "протоколы",
+        "112",
+        "заголовок",
+        "start",
+        "слово1",
+        "word11",
+        "сөз119",
+        "слово",
+        "кратко",
+        "Протокол полиция",
+    ]
     open_search(page, fixture_server.url, "ru")
     expected = [search.search(index, q) for q in queries]
     assert js_search(page, index, queries) == expected
@@ -147,11 +188,15 @@ def test_browser_and_server_agree_on_long_pages(page, fixture_server, tmp_path):
 
 def test_browser_and_server_read_every_letter_alike(page, fixture_server):
     """Tokens and case folding agree on every assigned character of the Basic Multilingual Plane."""
-    text = " ".join(chr(cp) + chr(cp) + "a" for cp in range(0x10000)
-                    if unicodedata.category(chr(cp)) not in ("Cn", "Cs", "Zs", "Zl", "Zp", "Cc"))
+    text = " ".join(
+        chr(cp) + chr(cp) + "a"
+        for cp in range(0x10000)
+        if unicodedata.category(chr(cp)) not in ("Cn", "Cs", "Zs", "Zl", "Zp", "Cc")
+    )
     open_search(page, fixture_server.url, "kk")
-    words = with_module(page, "(m, [rules, text]) => m.matcher(rules).tokens(text).map(t => t.join(' '))",
-                        [search.rules("kk"), text])
+    words = with_module(
+        page, "(m, [rules, text]) => m.matcher(rules).tokens(text).map(t => t.join(' '))", [search.rules("kk"), text]
+    )
     expected = [f"{start} {end} {word}" for start, end, word in search.tokens(text)]
     assert len(words) == len(expected) > 40_000
     assert [(w, e) for w, e in zip(words, expected) if w != e] == []
@@ -174,8 +219,10 @@ def test_search_js_sets_no_globals(page, fixture_server):
 
 # The page, with JavaScript
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.get("nothing")][::3],
-                         ids=lambda c: f"{c['lang']}:{c['query']}")
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not c.get("nothing")][::3], ids=lambda c: f"{c['lang']}:{c['query']}"
+)
 def test_results_appear_as_you_type(page, fixture_server, case):
     open_search(page, fixture_server.url, case["lang"])
     address = page.url
@@ -265,17 +312,19 @@ def test_nothing_found_offers_the_topics_and_contacts(page, fixture_server):
 def test_index_text_is_never_read_as_html(page, fixture_server):
     index = index_of(fixture_server.url, "en")
     police = [d[0] for d in index["docs"]].index("../police/")
-    index["docs"][police][1] = "<img src=x onerror=\"window.hacked=1\">Police"
+    index["docs"][police][1] = '<img src=x onerror="window.hacked=1">Police'
     index["docs"][police][2] = "<b>police</b> & <script>window.hacked=1</script>"
-    index["crisis"][1]["links"][0][1] = "<img src=x onerror=\"window.hacked=1\">"
-    page.route("**/en/search/index.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(index)))
+    index["crisis"][1]["links"][0][1] = '<img src=x onerror="window.hacked=1">'
+    page.route(
+        "**/en/search/index.json",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(index)),
+    )
     open_search(page, fixture_server.url, "en")
     page.locator("input[name=q]").fill("police arrested")
     first = page.locator(".results li").first
-    expect(first.locator(".result-title")).to_have_text("<img src=x onerror=\"window.hacked=1\">Police")
+    expect(first.locator(".result-title")).to_have_text('<img src=x onerror="window.hacked=1">Police')
     expect(first.locator(".result-snippet")).to_have_text("<b>police</b> & <script>window.hacked=1</script>")
-    expect(page.locator(".crisis a").first).to_have_text("<img src=x onerror=\"window.hacked=1\">")
+    expect(page.locator(".crisis a").first).to_have_text('<img src=x onerror="window.hacked=1">')
     assert page.locator(".search img, .search b, .search script").count() == 0
     assert page.evaluate("window.hacked") is None
 
@@ -306,6 +355,7 @@ def test_results_link_to_index_html_in_a_copy_for_file_urls(page, live_server_fa
 
 
 # Without JavaScript
+
 
 @pytest.fixture
 def no_js_page(browser, browser_context_args):
@@ -345,6 +395,7 @@ def test_without_javascript_the_home_page_form_posts(no_js_page, search_server):
 
 
 # Offline
+
 
 def test_search_works_with_the_server_stopped(page, live_server_factory):
     server = live_server_factory(TIREK_RESOURCES_DIR=str(SEARCH_SITE))

@@ -86,6 +86,7 @@ def line_of(root: Path, path: str, text: str) -> int:
 
 # The workflow -----------------------------------------------------------------
 
+
 def test_complete_catalogs_pass(project):
     assert check(project) == []
 
@@ -115,6 +116,7 @@ def test_the_guide_shows_the_exact_commands():
 
 # The real catalogs ----------------------------------------------------------------
 
+
 def test_the_real_catalogs_pass():
     assert check(ROOT) == []
 
@@ -125,6 +127,7 @@ def test_the_check_command_passes_on_the_repository():
 
 
 # Broken catalogs --------------------------------------------------------------------
+
 
 def test_template_lacks_a_string_in_the_code(project):
     (project / "templates" / "t.html").write_text(TEMPLATE + '<p>{{ _("Goodbye") }}</p>\n', encoding="utf-8")
@@ -146,7 +149,8 @@ def test_fuzzy_entry(project):
     edit(project, KK, 'msgid "Hello"\n', '#, fuzzy\nmsgid "Hello"\n')
     line = line_of(project, KK, 'msgid "Hello"')
     assert check(project) == [
-        f"{KK}:{line}: \"Hello\": marked fuzzy: check the translation, then delete the '#, fuzzy' line"]
+        f"{KK}:{line}: \"Hello\": marked fuzzy: check the translation, then delete the '#, fuzzy' line"
+    ]
 
 
 def test_fuzzy_header(project):
@@ -175,22 +179,27 @@ def test_missing_plural_form(project):
 def test_placeholder_that_differs(project):
     edit(project, KK, "Соңғы тексеру: %(date)s", "Соңғы тексеру: %(data)s")
     line = line_of(project, KK, 'msgid "Last reviewed: %(date)s"')
-    assert check(project) == [f'{KK}:{line}: "Last reviewed: %(date)s": placeholders differ from the source: '
-                              "the source has %(date)s, the translation has %(data)s"]
+    assert check(project) == [
+        f'{KK}:{line}: "Last reviewed: %(date)s": placeholders differ from the source: '
+        "the source has %(date)s, the translation has %(data)s"
+    ]
 
 
 def test_stray_percent_sign(project):
     edit(project, RU, 'msgstr "Здравствуйте"', 'msgstr "Здравствуйте на 100 %"')
     line = line_of(project, RU, 'msgid "Hello"')
-    assert check(project) == [f'{RU}:{line}: "Hello": placeholders differ from the source: '
-                              "the source has none, the translation has %"]
+    assert check(project) == [
+        f'{RU}:{line}: "Hello": placeholders differ from the source: the source has none, the translation has %'
+    ]
 
 
 def test_placeholder_in_a_plural_form(project):
     edit(project, RU, 'msgstr[0] "%(num)d страница"', 'msgstr[0] "одна страница"')
     line = line_of(project, RU, 'msgid "%(num)d page"')
-    assert check(project) == [f'{RU}:{line}: "%(num)d page": msgstr[0]: placeholders differ from the source: '
-                              "the source has %(num)d, the translation has none"]
+    assert check(project) == [
+        f'{RU}:{line}: "%(num)d page": msgstr[0]: placeholders differ from the source: '
+        "the source has %(num)d, the translation has none"
+    ]
 
 
 def test_html_tag_that_differs(project):
@@ -198,14 +207,16 @@ def test_html_tag_that_differs(project):
     line = line_of(project, KK, 'msgid "Read <a href=\\"%(url)s\\">the guide</a>."')
     assert check(project) == [
         f'{KK}:{line}: "Read <a href=\\"%(url)s\\">the guide</a>.": HTML tags differ from the source: the source '
-        'has </a>, <a href="%(url)s">, the translation has </a>, <a href="%(url)s" onclick="steal()">']
+        'has </a>, <a href="%(url)s">, the translation has </a>, <a href="%(url)s" onclick="steal()">'
+    ]
 
 
 def test_english_catalog_must_repeat_the_source(project):
     edit(project, EN, 'msgid "Hello"\nmsgstr "Hello"', 'msgid "Hello"\nmsgstr "Hi"')
     line = line_of(project, EN, 'msgid "Hello"')
     assert check(project) == [
-        f'{EN}:{line}: "Hello": the English catalog must repeat the source text exactly (msgstr = msgid)']
+        f'{EN}:{line}: "Hello": the English catalog must repeat the source text exactly (msgstr = msgid)'
+    ]
 
 
 def test_duplicate_entry(project):

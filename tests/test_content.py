@@ -10,10 +10,9 @@ from html.parser import HTMLParser
 import pytest
 
 from app import create_app
+from conftest import FIXTURE_SITE, ROOT
 from tirek.content import ContentError, load_site
 from tirek.markup import render_markdown
-
-from conftest import FIXTURE_SITE, ROOT
 
 
 @pytest.fixture
@@ -45,16 +44,40 @@ def test_fixture_site_loads_without_problems():
     assert problems(FIXTURE_SITE) == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("---\ntitle: A\nsummary: B\nupdated: 2026-01-01\norder: [\n---\nbody", "resources/en/x.md:5: front matter is not valid YAML"),
-    ("no front matter", "resources/en/x.md:1: front matter missing"),
-    ("---\ntitle: A\nupdated: 2026-01-01\n---\n", "resources/en/x.md:2: required field 'summary' is missing or empty"),
-    ("---\ntitle: A\nsummary: B\nupdated: 1 May\n---\n", "resources/en/x.md:4: field 'updated' must be a date as YYYY-MM-DD, got '1 May'"),
-    ("---\ntitle: A\nsummary: B\nupdated: 2026-01-01\nauthor: me\n---\n", "resources/en/x.md:5: unknown field 'author'"),
-    ("---\ntitle: A\nsummary: B\nupdated: 2026-01-01\nlegal_review: yes\n---\n", "resources/en/x.md:5: field 'legal_review' must be 'pending' or the date"),
-    ("---\ntitle: A\nsummary: B\nupdated: 2026-01-01\nsources:\n  - title: S\n    url: http://x.example\n---\n", "resources/en/x.md:5: source 'S': url must start with https://"),
-    ("---\ntitle: A\nsummary: B\nupdated: 2026-01-01\norder: first\n---\n", "resources/en/x.md:5: field 'order' must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "---\ntitle: A\nsummary: B\nupdated: 2026-01-01\norder: [\n---\nbody",
+            "resources/en/x.md:5: front matter is not valid YAML",
+        ),
+        ("no front matter", "resources/en/x.md:1: front matter missing"),
+        (
+            "---\ntitle: A\nupdated: 2026-01-01\n---\n",
+            "resources/en/x.md:2: required field 'summary' is missing or empty",
+        ),
+        (
+            "---\ntitle: A\nsummary: B\nupdated: 1 May\n---\n",
+            "resources/en/x.md:4: field 'updated' must be a date as YYYY-MM-DD, got '1 May'",
+        ),
+        (
+            "---\ntitle: A\nsummary: B\nupdated: 2026-01-01\nauthor: me\n---\n",
+            "resources/en/x.md:5: unknown field 'author'",
+        ),
+        (
+            "---\ntitle: A\nsummary: B\nupdated: 2026-01-01\nlegal_review: yes\n---\n",
+            "resources/en/x.md:5: field 'legal_review' must be 'pending' or the date",
+        ),
+        (
+            "---\ntitle: A\nsummary: B\nupdated: 2026-01-01\nsources:\n  - title: S\n    url: http://x.example\n---\n",
+            "resources/en/x.md:5: source 'S': url must start with https://",
+        ),
+        (
+            "---\ntitle: A\nsummary: B\nupdated: 2026-01-01\norder: first\n---\n",
+            "resources/en/x.md:5: field 'order' must be a whole number",
+        ),
+    ],
+)
 def test_front_matter_problems_name_file_and_line(broken_site, text, expected):
     write(broken_site, "en/x.md", text)
     found = problems(broken_site)
@@ -74,17 +97,28 @@ def test_non_utf8_file(broken_site):
     assert any(line.startswith("resources/en/x.md:1: not UTF-8") for line in problems(broken_site))
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("- id: a\n  category: emergency\n  name: {en: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
-     "resources/contacts.yaml:1: contact 'a': 'name' needs text for each of kk, ru, en"),
-    ("- id: b\n  category: police\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
-     "resources/contacts.yaml:1: contact 'b': 'category' must be one of talk, lgbti, digital, images, relocation, international, emergency"),
-    ("- id: c\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  phone: call me\n  verified: true\n  verified_on: 2026-01-01\n  source: s\n",
-     "resources/contacts.yaml:1: contact 'c': 'phone' 'call me' must be digits as dialled"),
-    ("- id: d\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: true\n  source: s\n",
-     "resources/contacts.yaml:1: contact 'd': a verified contact needs 'verified_on' as YYYY-MM-DD"),
-    ("- id: e\n  category: emergency\n  name: [\n", "resources/contacts.yaml:4: not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            "- id: a\n  category: emergency\n  name: {en: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
+            "resources/contacts.yaml:1: contact 'a': 'name' needs text for each of kk, ru, en",
+        ),
+        (
+            "- id: b\n  category: police\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: false\n  source: s\n",
+            "resources/contacts.yaml:1: contact 'b': 'category' must be one of talk, lgbti, digital, images, relocation, international, emergency",
+        ),
+        (
+            "- id: c\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  phone: call me\n  verified: true\n  verified_on: 2026-01-01\n  source: s\n",
+            "resources/contacts.yaml:1: contact 'c': 'phone' 'call me' must be digits as dialled",
+        ),
+        (
+            "- id: d\n  category: emergency\n  name: {en: A, ru: A, kk: A}\n  description: {en: A, ru: A, kk: A}\n  trace: {en: T, ru: T, kk: T}\n  verified: true\n  source: s\n",
+            "resources/contacts.yaml:1: contact 'd': a verified contact needs 'verified_on' as YYYY-MM-DD",
+        ),
+        ("- id: e\n  category: emergency\n  name: [\n", "resources/contacts.yaml:4: not valid YAML"),
+    ],
+)
 def test_contact_problems_name_file_and_line(broken_site, entry, message):
     write(broken_site, "contacts.yaml", entry)
     found = problems(broken_site)
@@ -108,7 +142,10 @@ def test_broken_content_stops_the_server_without_a_traceback(broken_site):
     write(broken_site, "kk/x.md", "---\ntitle: A\nupdated: never\n---\n")
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "run", "--port", "0"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**__import__("os").environ, "TIREK_RESOURCES_DIR": str(broken_site)},
     )
     assert result.returncode != 0
@@ -137,8 +174,10 @@ def test_translation_with_a_wrong_placeholder_falls_back_instead_of_crashing(tmp
     po = translations / "ru" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8")
     assert "Факты последний раз проверены: %(date)s" in text
-    po.write_text(text.replace("Факты последний раз проверены: %(date)s", "Факты последний раз проверены: %(dat)s"),
-                  encoding="utf-8")
+    po.write_text(
+        text.replace("Факты последний раз проверены: %(date)s", "Факты последний раз проверены: %(dat)s"),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", translations)
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(FIXTURE_SITE)})
     response = app.test_client().get("/ru/police/")
@@ -198,10 +237,19 @@ def test_sanitizer_reports_what_it_removes():
 
 
 def test_hostile_page_served_harmlessly(broken_site):
-    write(broken_site, "en/evil.md", "---\ntitle: <script>alert(1)</script>\nsummary: '\"><img src=x onerror=alert(1)>'\nupdated: 2026-01-01\n---\n" + "\n\n".join(HOSTILE))
+    write(
+        broken_site,
+        "en/evil.md",
+        "---\ntitle: <script>alert(1)</script>\nsummary: '\"><img src=x onerror=alert(1)>'\nupdated: 2026-01-01\n---\n"
+        + "\n\n".join(HOSTILE),
+    )
     app = create_app({"TESTING": True, "RESOURCES_DIR": str(broken_site)})
     html = app.test_client().get("/en/evil/").get_data(as_text=True)
-    assert "<script>alert" not in html and "<img" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    assert (
+        "<script>alert" not in html
+        and "<img" not in html
+        and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

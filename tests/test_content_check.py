@@ -12,8 +12,10 @@ from conftest import FIXTURE_SITE, check, edit, flask
 from tirek.content import ContentError, body_hash
 from tirek.sourcefile import split_front_matter
 
-UNVERIFIED = ("contact 'unverified-org' is not verified, so readers do not see it: confirm its details "
-              "from a trustworthy source, then set 'verified: true' and 'verified_on'")
+UNVERIFIED = (
+    "contact 'unverified-org' is not verified, so readers do not see it: confirm its details "
+    "from a trustworthy source, then set 'verified: true' and 'verified_on'"
+)
 
 
 @pytest.fixture
@@ -37,6 +39,7 @@ def append(path: Path, text: str) -> int:
 
 # Sound content -----------------------------------------------------------------
 
+
 def test_the_fixture_site_is_sound_but_for_its_unverified_contact():
     assert check(FIXTURE_SITE) == [f"site/contacts.yaml:10: notice: {UNVERIFIED}"]
 
@@ -53,15 +56,18 @@ def test_the_command_exits_0_on_sound_content(site):
 
 
 def test_links_to_app_pages_other_languages_and_headings_are_fine(site):
-    append(site / "ru" / "police.md",
-           "[a](../contacts/) [b](../search/) [c](../remove/) [d](../../kk/police/) [e](../) "
-           "[f](#сохраняйте-спокойствие) [g](../police/#сохраняйте-спокойствие) [h](../../) "
-           "[i](https://example.org/) [j](mailto:a@example.org) [k](tel:112)\n")
+    append(
+        site / "ru" / "police.md",
+        "[a](../contacts/) [b](../search/) [c](../remove/) [d](../../kk/police/) [e](../) "
+        "[f](#сохраняйте-спокойствие) [g](../police/#сохраняйте-спокойствие) [h](../../) "
+        "[i](https://example.org/) [j](mailto:a@example.org) [k](tel:112)\n",
+    )
     append(site / "kk" / "index.md", "[a](police/) [b](contacts/) [c](../ru/) [d](./)\n")
     assert check(site) == []
 
 
 # Problems that stop the app -----------------------------------------------------
+
 
 def test_the_command_works_when_the_app_cannot_start(site):
     (site / "en" / "safety.md").write_text("title: Safety\n\nNo front matter.\n", encoding="utf-8")
@@ -91,7 +97,8 @@ def test_unknown_field(site):
     edit(site / "ru" / "safety.md", "order: 10\n", "order: 10\nauthor: Volunteer\n")
     assert check(site) == [
         "resources/ru/safety.md:6: unknown field 'author' (known: keywords, legal_review, order, sources, summary, "
-        "title, translation_of, updated)"]
+        "title, translation_of, updated)"
+    ]
 
 
 def test_date_in_the_wrong_format(site):
@@ -102,16 +109,19 @@ def test_date_in_the_wrong_format(site):
 def test_impossible_date(site):
     edit(site / "kk" / "safety.md", "updated: 2026-11-01", "updated: 2026-13-01")
     assert check(site) == [
-        "resources/kk/safety.md:4: impossible date (month must be in 1..12); dates are written YYYY-MM-DD"]
+        "resources/kk/safety.md:4: impossible date (month must be in 1..12); dates are written YYYY-MM-DD"
+    ]
 
 
 def test_impossible_date_in_contacts(site):
     edit(site / "contacts.yaml", "verified_on: 2026-11-01", "verified_on: 2026-02-30")
     assert check(site) == [
-        "resources/contacts.yaml:8: impossible date (day is out of range for month); dates are written YYYY-MM-DD"]
+        "resources/contacts.yaml:8: impossible date (day is out of range for month); dates are written YYYY-MM-DD"
+    ]
 
 
 # Problems a reader can live with for a while ----------------------------------------
+
 
 def test_date_in_the_future(site):
     edit(site / "ru" / "safety.md", "updated: 2026-11-01", "updated: 2062-11-01")
@@ -122,21 +132,25 @@ def test_review_older_than_the_maximum_age(site):
     edit(site / "ru" / "safety.md", "updated: 2026-11-01", "updated: 2025-11-22")
     assert check(site) == [
         "resources/ru/safety.md:4: notice: last reviewed 2025-11-22, more than 365 days ago: check the page, "
-        "then set 'updated' to the date of your review"]
+        "then set 'updated' to the date of your review"
+    ]
     edit(site / "ru" / "safety.md", "updated: 2025-11-22", "updated: 2025-11-23")
     assert check(site) == []
 
 
 def test_link_to_a_page_that_does_not_exist(site):
     line = append(site / "ru" / "police.md", "См. [план](../safety-plan/).\n")
-    assert check(site) == [f"resources/ru/police.md:{line}: link '../safety-plan/' goes to /ru/safety-plan/, "
-                           "which is not a page"]
+    assert check(site) == [
+        f"resources/ru/police.md:{line}: link '../safety-plan/' goes to /ru/safety-plan/, which is not a page"
+    ]
 
 
 def test_home_page_links_start_from_the_language_folder(site):
     line = append(site / "kk" / "index.md", "[Полиция](../police/)\n")
-    assert check(site) == [f"resources/kk/index.md:{line}: link '../police/' goes to /police/, which is not a page: "
-                           "write 'police/' (links in index.md start from /kk/, the home page)"]
+    assert check(site) == [
+        f"resources/kk/index.md:{line}: link '../police/' goes to /police/, which is not a page: "
+        "write 'police/' (links in index.md start from /kk/, the home page)"
+    ]
 
 
 def test_link_without_its_final_slash(site):
@@ -146,19 +160,24 @@ def test_link_without_its_final_slash(site):
 
 def test_link_from_the_site_root(site):
     line = append(site / "kk" / "police.md", "[Қауіпсіздік](/kk/safety/)\n")
-    assert check(site) == [f"resources/kk/police.md:{line}: link '/kk/safety/' starts with '/': links must be "
-                           "relative (like '../police/') so that copies of the site work under any address"]
+    assert check(site) == [
+        f"resources/kk/police.md:{line}: link '/kk/safety/' starts with '/': links must be "
+        "relative (like '../police/') so that copies of the site work under any address"
+    ]
 
 
 def test_link_to_a_heading_that_does_not_exist(site):
     line = append(site / "kk" / "police.md", "[Жоғары](#жоқ-тақырып)\n")
-    assert check(site) == [f"resources/kk/police.md:{line}: link '#жоқ-тақырып': /kk/police/ has no heading "
-                           "with the id 'жоқ-тақырып'"]
+    assert check(site) == [
+        f"resources/kk/police.md:{line}: link '#жоқ-тақырып': /kk/police/ has no heading with the id 'жоқ-тақырып'"
+    ]
 
 
 def test_markdown_the_sanitizer_strips(site):
-    first = append(site / "ru" / "police.md",
-                   "# Заголовок\n\nТекст.\n\n![фото](https://example.org/a.png)\n\n[ссылка](javascript:alert(1))\n")
+    first = append(
+        site / "ru" / "police.md",
+        "# Заголовок\n\nТекст.\n\n![фото](https://example.org/a.png)\n\n[ссылка](javascript:alert(1))\n",
+    )
     assert check(site) == [
         f"resources/ru/police.md:{first}: the sanitizer removes this: <h1> is not allowed (images and embeds "
         "are removed); start headings at '##': the page title is the only top-level heading",
@@ -192,20 +211,23 @@ def test_outdated_translation(site):
         f"resources/{lang}/safety.md:6: notice: translation outdated: resources/en/safety.md changed since it was "
         f"translated (translation_of 'b5e5c09e2cf9', now '{new}'); update this page, then run: "
         f"flask --app app content mark-current safety --lang {lang}"
-        for lang in ("kk", "ru")]
+        for lang in ("kk", "ru")
+    ]
 
 
 def test_translation_without_translation_of(site):
     edit(site / "kk" / "police.md", 'translation_of: "7504e7fc93af"\n', "")
     assert check(site) == [
         "resources/kk/police.md:1: notice: translation_of missing; run mark-current after checking the translation "
-        "against resources/en/police.md: flask --app app content mark-current police --lang kk"]
+        "against resources/en/police.md: flask --app app content mark-current police --lang kk"
+    ]
 
 
 def test_translation_of_in_the_english_source(site):
     edit(site / "en" / "safety.md", "order: 10\n", 'order: 10\ntranslation_of: "b5e5c09e2cf9"\n')
-    assert check(site) == ["resources/en/safety.md:6: translation_of belongs in translations, not in the "
-                           "English source: remove this line"]
+    assert check(site) == [
+        "resources/en/safety.md:6: translation_of belongs in translations, not in the English source: remove this line"
+    ]
 
 
 def test_every_problem_in_one_run_sorted_by_file_and_line(site):

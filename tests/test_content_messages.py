@@ -44,17 +44,33 @@ def write_page(root, text: str, name: str = "new-page") -> str:
 
 # YAML in front matter: plain words and the right line
 
-@pytest.mark.parametrize("front, line, message", [
-    ("title: Police: your rights\nsummary: One line.\nupdated: 2026-11-01\n", 2,
-     "a ':' inside a value: put the whole value in double quotes, such as title: \"Police: your rights\""),
-    ("title: A page\nsummary: \"One line.\nupdated: 2026-11-01\nsources: []\n", 3,
-     "a quote opened on this line is never closed: end the value with the same quote"),
-    ("title: &name A page\nsummary: *name\nupdated: 2026-11-01\n", 3,
-     "'*' starts an alias, which content files may not use; write the value out, "
-     "or put text that starts with '*' in double quotes"),
-    ("title: A page\nsummary: One line.\nupdated: 2026-02-30\n", 4,
-     "impossible date (day is out of range for month); dates are written YYYY-MM-DD"),
-])
+
+@pytest.mark.parametrize(
+    "front, line, message",
+    [
+        (
+            "title: Police: your rights\nsummary: One line.\nupdated: 2026-11-01\n",
+            2,
+            "a ':' inside a value: put the whole value in double quotes, such as title: \"Police: your rights\"",
+        ),
+        (
+            'title: A page\nsummary: "One line.\nupdated: 2026-11-01\nsources: []\n',
+            3,
+            "a quote opened on this line is never closed: end the value with the same quote",
+        ),
+        (
+            "title: &name A page\nsummary: *name\nupdated: 2026-11-01\n",
+            3,
+            "'*' starts an alias, which content files may not use; write the value out, "
+            "or put text that starts with '*' in double quotes",
+        ),
+        (
+            "title: A page\nsummary: One line.\nupdated: 2026-02-30\n",
+            4,
+            "impossible date (day is out of range for month); dates are written YYYY-MM-DD",
+        ),
+    ],
+)
 def test_front_matter_mistakes(site, front, line, message):
     path = write_page(site, f"---\n{front}---\nBody.\n")
     code, lines, summary = check(site)
@@ -74,8 +90,10 @@ def test_no_front_matter_at_all(site):
     path = write_page(site, "Body without fields.\n")
     code, lines, _ = check(site)
     assert code == 1
-    assert (f"{path}:1: front matter missing: the file must start with a '---' line, then the fields, "
-            "then another '---' line") in lines
+    assert (
+        f"{path}:1: front matter missing: the file must start with a '---' line, then the fields, "
+        "then another '---' line"
+    ) in lines
 
 
 def test_alias_in_contacts_is_refused(site):
@@ -83,8 +101,7 @@ def test_alias_in_contacts_is_refused(site):
     contacts.write_text(contacts.read_text(encoding="utf-8") + "- &twin\n  id: x\n- *twin\n", encoding="utf-8")
     code, lines, _ = check(site)
     assert code == 1
-    [problem] = [line for line in lines if line.startswith("resources/contacts.yaml")
-                 and "alias" in line]
+    [problem] = [line for line in lines if line.startswith("resources/contacts.yaml") and "alias" in line]
     number = len(contacts.read_text(encoding="utf-8").splitlines())
     assert problem.startswith(f"resources/contacts.yaml:{number}: '*' starts an alias")
 
@@ -102,17 +119,24 @@ def test_every_mistake_in_one_run_and_the_app_refuses_to_start(site):
 
 # Raw HTML: shown as text to readers, reported to the writer on its line
 
+
 def test_raw_html_is_reported_on_its_line(site):
-    path = write_page(site, GOOD_FRONT + "Text.\n\n<script>alert(1)</script>\n\n"
-                      "A <b>bold</b> word.\n\n<iframe src=\"https://x.example/\"></iframe>\n\n"
-                      "`<i>` in code is fine.\n\n```\n<table>\n```\n")
+    path = write_page(
+        site,
+        GOOD_FRONT + "Text.\n\n<script>alert(1)</script>\n\n"
+        'A <b>bold</b> word.\n\n<iframe src="https://x.example/"></iframe>\n\n'
+        "`<i>` in code is fine.\n\n```\n<table>\n```\n",
+    )
     code, lines, _ = check(site)
     assert code == 1
     hint = "is shown to readers as text, never run: write Markdown instead (or put it in `backticks` to show code)"
     assert errors(lines) == [
-        f"{path}:8: raw HTML <script> {hint}", f"{path}:8: raw HTML </script> {hint}",
-        f"{path}:10: raw HTML <b> {hint}", f"{path}:10: raw HTML </b> {hint}",
-        f"{path}:12: raw HTML <iframe> {hint}", f"{path}:12: raw HTML </iframe> {hint}",
+        f"{path}:8: raw HTML <script> {hint}",
+        f"{path}:8: raw HTML </script> {hint}",
+        f"{path}:10: raw HTML <b> {hint}",
+        f"{path}:10: raw HTML </b> {hint}",
+        f"{path}:12: raw HTML <iframe> {hint}",
+        f"{path}:12: raw HTML </iframe> {hint}",
     ]
     page = create_app({"TESTING": True, "RESOURCES_DIR": str(site)}).test_client().get("/en/new-page/")
     html = page.get_data(as_text=True)
@@ -120,6 +144,7 @@ def test_raw_html_is_reported_on_its_line(site):
 
 
 # Exit codes
+
 
 def test_sound_content_with_notices_exits_0(site):
     code, lines, summary = check(site)
@@ -137,6 +162,6 @@ def test_strict_fails_on_notices(site):
 def test_no_notices_no_output(site):
     contacts = site / "contacts.yaml"
     text = contacts.read_text(encoding="utf-8")
-    contacts.write_text(text[:text.index("- id: unverified-org")], encoding="utf-8")
+    contacts.write_text(text[: text.index("- id: unverified-org")], encoding="utf-8")
     assert check(site) == (0, [], f"{site}: the content is sound.")
     assert check(site, "--strict")[0] == 0

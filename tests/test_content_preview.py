@@ -57,14 +57,19 @@ def test_the_preview_survives_a_typo_and_reloads_after_the_fix(tmp_path):
     good = page.read_text(encoding="utf-8")
     log = tmp_path / "preview.log"
     with log.open("wb") as output:
-        process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "TIREK_RESOURCES_DIR": str(content)}, start_new_session=True)
+        process = subprocess.Popen(
+            ["bash", "-c", command],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "TIREK_RESOURCES_DIR": str(content)},
+            start_new_session=True,
+        )
     try:
         wait_for(url, lambda status, body: status == 200)
         page.write_text(good.replace("title: Police\n", "title: Police: your rights\n"), encoding="utf-8")
         _, body = wait_for(url, lambda status, body: status == 503)
-        assert ("resources/en/police.md:2: a ':' inside a value: put the whole value in double quotes"
-                in body)
+        assert "resources/en/police.md:2: a ':' inside a value: put the whole value in double quotes" in body
         assert process.poll() is None  # still running
         page.write_text(good.replace("title: Police\n", 'title: "Police: your rights"\n'), encoding="utf-8")
         _, body = wait_for(url, lambda status, body: status == 200)

@@ -49,8 +49,7 @@ def files(copy_app):
 
 def read_tree(folder) -> dict[str, bytes]:
     return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*")) if path.is_file()
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
     }
 
 
@@ -88,8 +87,8 @@ def test_every_link_in_the_copy_is_relative_and_leads_to_a_file_in_it(files):
 def test_link_check_finds_root_absolute_and_dangling_links():
     files = {
         "ru/index.html": b'<a href="/ru/contacts/">x</a><a href="../en/index.html">y</a>'
-                         b'<link href="../static/a.css"><a href="https://example.org/">z</a>'
-                         b'<a href="#main">m</a><a href="../index.html#top">r</a>',
+        b'<link href="../static/a.css"><a href="https://example.org/">z</a>'
+        b'<a href="#main">m</a><a href="../index.html#top">r</a>',
         "index.html": b'<a href="ru/">ru</a><a href="./">self</a>',
         "404.html": b'<a href="/ru/">kept: absolute on purpose</a>',
     }
@@ -129,8 +128,14 @@ def test_content_folder_links_get_index_html():
     assert rewrite('<a href="../contacts/">') == '<a href="../contacts/index.html">'
     assert rewrite('<a href="../">') == '<a href="../index.html">'
     assert rewrite('<a href="../police/#stay-calm">') == '<a href="../police/index.html#stay-calm">'
-    for unchanged in ('<a href="https://example.org/">', '<a href="/ru/">', '<a href="#x">',
-                      '<a href="mailto:a@b.c">', '<a href="../police/index.html">', '<a href="tel:112">'):
+    for unchanged in (
+        '<a href="https://example.org/">',
+        '<a href="/ru/">',
+        '<a href="#x">',
+        '<a href="mailto:a@b.c">',
+        '<a href="../police/index.html">',
+        '<a href="tel:112">',
+    ):
         assert rewrite(unchanged) == unchanged
 
 
@@ -241,8 +246,7 @@ def test_root_page_offers_the_three_languages_and_picks_one_with_javascript(file
     found = tags(files["index.html"])
     chooser = [attrs for tag, attrs in found if "data-choose-language" in attrs]
     assert chooser
-    links = {attrs["hreflang"]: attrs["href"] for tag, attrs in found
-             if tag == "a" and "hreflang" in attrs}
+    links = {attrs["hreflang"]: attrs["href"] for tag, attrs in found if tag == "a" and "hreflang" in attrs}
     assert links == {lang: f"{lang}/index.html" for lang in LANGUAGES}
     scripts = [attrs["src"] for tag, attrs in found if tag == "script"]
     assert any("choose-language" in src for src in scripts)
@@ -335,8 +339,9 @@ def test_every_exported_page_carries_the_servers_policy_in_a_meta_tag(app, files
 def test_static_copy_search_page_offers_topics_and_keywords_and_says_why(fixture_app):
     from conftest import FIXTURE_SITE
 
-    copy_client = create_app({"TESTING": True, "LINK_INDEX_FILES": True,
-                              "RESOURCES_DIR": str(FIXTURE_SITE)}).test_client()
+    copy_client = create_app(
+        {"TESTING": True, "LINK_INDEX_FILES": True, "RESOURCES_DIR": str(FIXTURE_SITE)}
+    ).test_client()
     site = fixture_app.extensions["tirek_site"]
     for lang in LANGUAGES:
         html = copy_client.get(f"/{lang}/search/").get_data(as_text=True)
@@ -346,8 +351,11 @@ def test_static_copy_search_page_offers_topics_and_keywords_and_says_why(fixture
         index = html.split('class="keywords"')[1]
         for word in words:
             page = next(p for p in site.topics(lang) if word in p.keywords)
-            assert re.search(rf'<dd>{re.escape(word)}:\s*<a href="../{page.slug}/index.html"[^>]*>'
-                             rf'{re.escape(page.title)}</a>', index), (lang, word)
+            assert re.search(
+                rf'<dd>{re.escape(word)}:\s*<a href="../{page.slug}/index.html"[^>]*>'
+                rf"{re.escape(page.title)}</a>",
+                index,
+            ), (lang, word)
         served = fixture_app.test_client().get(f"/{lang}/search/").get_data(as_text=True)
         assert 'class="keywords"' not in served and 'role="note"' not in served
 
@@ -375,8 +383,13 @@ def test_every_get_route_of_the_app_is_in_the_copy(files, copy_app):
             continue
         paths = [rule.rule]
         for placeholder, values in (("<lang:lang>", LANGUAGES), ("<slug>", slugs)):
-            paths = [path.replace(placeholder, value) for path in paths for value in values] \
-                if placeholder in rule.rule else paths
+            paths = (
+                [path.replace(placeholder, value) for path in paths for value in values]
+                if placeholder in rule.rule
+                else paths
+            )
         assert "<" not in paths[0], f"{rule.rule}: a new kind of route; add it to tirek/sitemap.py and here"
         for path in paths:
-            assert export.file_name(path) in files, f"{path} ({rule.endpoint}) is not in the copy: add it to tirek/sitemap.py"
+            assert export.file_name(path) in files, (
+                f"{path} ({rule.endpoint}) is not in the copy: add it to tirek/sitemap.py"
+            )

@@ -13,8 +13,9 @@ PACKAGE = "tirek"
 def modules() -> dict[str, ast.Module]:
     """{module name: syntax tree} for app.py and every module in tirek/."""
     files = {"app": ROOT / "app.py"}
-    files.update({f"{PACKAGE}.{path.stem}": path for path in sorted((ROOT / PACKAGE).glob("*.py"))
-                  if path.stem != "__init__"})
+    files.update(
+        {f"{PACKAGE}.{path.stem}": path for path in sorted((ROOT / PACKAGE).glob("*.py")) if path.stem != "__init__"}
+    )
     return {name: ast.parse(path.read_text(encoding="utf-8"), str(path)) for name, path in files.items()}
 
 
@@ -33,15 +34,14 @@ def imports(name: str, tree: ast.Module, known: set[str]) -> list[tuple[str, str
             for alias in node.names:
                 if f"{base}.{alias.name}" in known:  # from tirek import views
                     found.append((f"{base}.{alias.name}", None))
-                elif base in known:                  # from tirek.views import site
+                elif base in known:  # from tirek.views import site
                     found.append((base, alias.name))
     return found
 
 
 def graph() -> dict[str, set[str]]:
     trees = modules()
-    return {name: {target for target, _ in imports(name, tree, set(trees))} - {name}
-            for name, tree in trees.items()}
+    return {name: {target for target, _ in imports(name, tree, set(trees))} - {name} for name, tree in trees.items()}
 
 
 def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
@@ -54,7 +54,7 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for target in sorted(edges.get(node, ())):
             if state.get(target) == "open":
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             if target not in state and (cycle := visit(target)):
                 return cycle
         path.pop()
@@ -74,8 +74,8 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_the_graph_sees_every_kind_of_import():
     edges = graph()
-    assert "tirek.views" in edges["app"]              # from tirek.views import ...
-    assert "tirek.offline" in edges["app"]            # from tirek import offline
+    assert "tirek.views" in edges["app"]  # from tirek.views import ...
+    assert "tirek.offline" in edges["app"]  # from tirek import offline
     assert "tirek.languages" in edges["tirek.views"]  # from .languages import ...
 
 
@@ -99,13 +99,20 @@ def module_aliases(tree: ast.Module, known: set[str], package: str) -> set[str]:
 def test_no_module_uses_another_modules_private_names():
     trees = modules()
     known = set(trees)
-    private = [f"{name} imports {imported!r} from {target}"
-               for name, tree in trees.items()
-               for target, imported in imports(name, tree, known)
-               if imported and imported.startswith("_") and target != name]
+    private = [
+        f"{name} imports {imported!r} from {target}"
+        for name, tree in trees.items()
+        for target, imported in imports(name, tree, known)
+        if imported and imported.startswith("_") and target != name
+    ]
     for name, tree in trees.items():
         aliases = module_aliases(tree, known, name.rpartition(".")[0])
-        private += [f"{name} uses {node.value.id}.{node.attr}" for node in ast.walk(tree)
-                    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in aliases and node.attr.startswith("_")]
+        private += [
+            f"{name} uses {node.value.id}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr.startswith("_")
+        ]
     assert private == []

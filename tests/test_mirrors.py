@@ -57,7 +57,9 @@ def test_good_mirrors_load_with_their_lines(tmp_path):
     mirrors, problems = mirrors_problems(tmp_path, GOOD)
     assert problems == []
     assert [(m.kind, m.line, m.added) for m in mirrors] == [
-        ("web", 2, dt.date(2026, 10, 1)), ("onion", 9, dt.date(2026, 10, 2))]
+        ("web", 2, dt.date(2026, 10, 1)),
+        ("onion", 9, dt.date(2026, 10, 2)),
+    ]
     assert mirrors[1].note["kk"] == "Tor арқылы."
 
 
@@ -73,31 +75,58 @@ def test_shipped_mirrors_file_is_sound():
     assert problems == []
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("- url: http://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:1: mirror 'http://mirror.example.org/': a web mirror's 'url' must start with https://"),
-    ("- url: https://mirror.example.org/\n  kind: ftp\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': 'kind' must be one of web, onion, ipfs, zip"),
-    ("- url: https://mirror.example.org/\n  kind: onion\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': an onion mirror's address must end in .onion"),
-    ("- url: https://x.onion/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:1: mirror 'https://x.onion/': a .onion address needs kind: onion"),
-    ("- url: ipfs://bafyexample\n  kind: ipfs\n  added: soon\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:1: mirror 'ipfs://bafyexample': 'added' must be the date the mirror was listed, as YYYY-MM-DD"),
-    ("- url: https://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, en: c}\n",
-     "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': 'note' needs text for each of kk, ru, en"
-     " (who runs it, how often it is updated)"),
-    ("- kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:1: mirror '?': 'url' is missing"),
-    ("- url: https://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n"
-     "  owner: me\n",
-     "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': unknown field 'owner' (known: added, kind, note, url)"),
-    ("- url: https://mirror.example.org/\n  kind: web\n  added: 2026-02-30\n  note: {kk: a, ru: b, en: c}\n",
-     "resources/mirrors.yaml:3: impossible date (day is out of range for month); dates are written YYYY-MM-DD"),
-    ("- just a line\n", "resources/mirrors.yaml:1: each mirror must be a set of 'field: value' lines"),
-    ("url: https://mirror.example.org/\n", "resources/mirrors.yaml:1: mirrors must be a list of entries ('- url: …'), or []"),
-    ("- url: [https://a\n", "resources/mirrors.yaml:2: not valid YAML: expected ',' or ']', but got '<stream end>'"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            "- url: http://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:1: mirror 'http://mirror.example.org/': a web mirror's 'url' must start with https://",
+        ),
+        (
+            "- url: https://mirror.example.org/\n  kind: ftp\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': 'kind' must be one of web, onion, ipfs, zip",
+        ),
+        (
+            "- url: https://mirror.example.org/\n  kind: onion\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': an onion mirror's address must end in .onion",
+        ),
+        (
+            "- url: https://x.onion/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:1: mirror 'https://x.onion/': a .onion address needs kind: onion",
+        ),
+        (
+            "- url: ipfs://bafyexample\n  kind: ipfs\n  added: soon\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:1: mirror 'ipfs://bafyexample': 'added' must be the date the mirror was listed, as YYYY-MM-DD",
+        ),
+        (
+            "- url: https://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, en: c}\n",
+            "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': 'note' needs text for each of kk, ru, en"
+            " (who runs it, how often it is updated)",
+        ),
+        (
+            "- kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:1: mirror '?': 'url' is missing",
+        ),
+        (
+            "- url: https://mirror.example.org/\n  kind: web\n  added: 2026-10-01\n  note: {kk: a, ru: b, en: c}\n"
+            "  owner: me\n",
+            "resources/mirrors.yaml:1: mirror 'https://mirror.example.org/': unknown field 'owner' (known: added, kind, note, url)",
+        ),
+        (
+            "- url: https://mirror.example.org/\n  kind: web\n  added: 2026-02-30\n  note: {kk: a, ru: b, en: c}\n",
+            "resources/mirrors.yaml:3: impossible date (day is out of range for month); dates are written YYYY-MM-DD",
+        ),
+        ("- just a line\n", "resources/mirrors.yaml:1: each mirror must be a set of 'field: value' lines"),
+        (
+            "url: https://mirror.example.org/\n",
+            "resources/mirrors.yaml:1: mirrors must be a list of entries ('- url: …'), or []",
+        ),
+        (
+            "- url: [https://a\n",
+            "resources/mirrors.yaml:2: not valid YAML: expected ',' or ']', but got '<stream end>'",
+        ),
+    ],
+)
 def test_problems_name_the_file_and_line(tmp_path, entry, message):
     mirrors, problems = mirrors_problems(tmp_path, entry)
     assert mirrors == []
@@ -105,8 +134,10 @@ def test_problems_name_the_file_and_line(tmp_path, entry, message):
 
 
 def test_a_problem_points_at_its_own_entry_and_the_good_ones_stay(tmp_path):
-    text = GOOD + "- url: https://mirror.example.org/tirek/\n  kind: web\n  added: 2026-10-03\n" \
-                  "  note: {kk: a, ru: b, en: c}\n"
+    text = (
+        GOOD + "- url: https://mirror.example.org/tirek/\n  kind: web\n  added: 2026-10-03\n"
+        "  note: {kk: a, ru: b, en: c}\n"
+    )
     mirrors, problems = mirrors_problems(tmp_path, text)
     assert len(mirrors) == 2
     assert problems == ["resources/mirrors.yaml:13: mirror 'https://mirror.example.org/tirek/' is listed twice"]
@@ -115,8 +146,10 @@ def test_a_problem_points_at_its_own_entry_and_the_good_ones_stay(tmp_path):
 def test_site_problems_include_the_mirrors(tmp_path, site_with_mirrors):
     (site_with_mirrors / "mirrors.yaml").write_text("- url: https://a.example/\n  kind: web\n", encoding="utf-8")
     problems = [str(p) for p in load_site(site_with_mirrors).problems]
-    assert "site/mirrors.yaml:1: mirror 'https://a.example/': 'added' must be the date the mirror was listed," \
-           " as YYYY-MM-DD" in problems
+    assert (
+        "site/mirrors.yaml:1: mirror 'https://a.example/': 'added' must be the date the mirror was listed,"
+        " as YYYY-MM-DD" in problems
+    )
 
 
 def test_mirrors_is_a_reserved_slug(tmp_path):
@@ -124,7 +157,8 @@ def test_mirrors_is_a_reserved_slug(tmp_path):
     shutil.copytree(FIXTURE_SITE, site)
     (site / "en" / "mirrors.md").write_text("---\ntitle: x\nsummary: y\nupdated: 2026-01-01\n---\nz\n")
     assert "site/en/mirrors.md:1: slug 'mirrors' is reserved for a page the app makes" in [
-        str(p) for p in load_site(site).problems]
+        str(p) for p in load_site(site).problems
+    ]
 
 
 def test_mirrors_page_lists_each_mirror_in_every_language(site_with_mirrors):
@@ -152,8 +186,9 @@ def test_mirrors_page_shows_the_fingerprint_in_plain_words_and_the_one_file_copy
     from tirek import signing
 
     key = signing.generate().public_key
-    client = create_app({"TESTING": True, "RESOURCES_DIR": str(site_with_mirrors),
-                         "SIGNING_PUBLIC_KEY": key.text}).test_client()
+    client = create_app(
+        {"TESTING": True, "RESOURCES_DIR": str(site_with_mirrors), "SIGNING_PUBLIC_KEY": key.text}
+    ).test_client()
     for lang in LANGUAGES:
         html = client.get(f"/{lang}/mirrors/").get_data(as_text=True)
         assert f'<code class="fingerprint">{key.text}</code>' in html

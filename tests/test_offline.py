@@ -91,8 +91,7 @@ def test_a_content_change_changes_sw_js_and_no_other_page(tmp_path):
     before = served_precache(before_client)
 
     police = content / "en" / "police.md"
-    police.write_text(police.read_text(encoding="utf-8").replace("Stay calm", "Stay very calm"),
-                      encoding="utf-8")
+    police.write_text(police.read_text(encoding="utf-8").replace("Stay calm", "Stay very calm"), encoding="utf-8")
     after_app = create_app({"TESTING": True, "RESOURCES_DIR": str(content)})
     after_client = after_app.test_client()
     after = served_precache(after_client)

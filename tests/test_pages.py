@@ -26,7 +26,7 @@ def test_every_page_in_every_language_renders(app, client):
         lang = path.split("/")[1]
         html = response.get_data(as_text=True)
         assert f'<html lang="{lang}">' in html, path
-        assert 'data-quick-exit' in html and f'href="{app.config["QUICK_EXIT_URL"]}"' in html, path
+        assert "data-quick-exit" in html and f'href="{app.config["QUICK_EXIT_URL"]}"' in html, path
         for other in set(LANGUAGES) - {lang}:
             assert re.search(rf'<a href="[^"]*" hreflang="{other}"', html), (path, other)
 
@@ -47,14 +47,17 @@ def test_every_internal_link_resolves(app, client):
             assert client.get(target).status_code == 200, f"{path} links to {href} ({target})"
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("kk-KZ,kk;q=0.9,ru;q=0.8", "kk/"),
-    ("ru-RU,ru;q=0.9", "ru/"),
-    ("en-GB,en;q=0.8", "en/"),
-    ("de-DE,de;q=0.9", "ru/"),
-    ("", "ru/"),
-    ("fr;q=0.9, en;q=0.5", "en/"),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("kk-KZ,kk;q=0.9,ru;q=0.8", "kk/"),
+        ("ru-RU,ru;q=0.9", "ru/"),
+        ("en-GB,en;q=0.8", "en/"),
+        ("de-DE,de;q=0.9", "ru/"),
+        ("", "ru/"),
+        ("fr;q=0.9, en;q=0.5", "en/"),
+    ],
+)
 def test_root_redirects_to_the_browser_language(client, header, expected):
     response = client.get("/", headers={"Accept-Language": header})
     assert response.status_code == 302
@@ -62,11 +65,23 @@ def test_root_redirects_to_the_browser_language(client, header, expected):
     assert "Accept-Language" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("path", [
-    "/xx/", "/de/", "/KK/", "/ru/no-such-page/", "/en/../../etc/passwd", "/ru/%00/",
-    "/ru/a/b/c/", "/static/nothing.css", "/ru/index/", "/favicon.ico", "/ru/Police/",
-    "/" + "a" * 3000 + "/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/xx/",
+        "/de/",
+        "/KK/",
+        "/ru/no-such-page/",
+        "/en/../../etc/passwd",
+        "/ru/%00/",
+        "/ru/a/b/c/",
+        "/static/nothing.css",
+        "/ru/index/",
+        "/favicon.ico",
+        "/ru/Police/",
+        "/" + "a" * 3000 + "/",
+    ],
+)
 def test_unknown_urls_get_a_404_page(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -166,7 +181,7 @@ def test_an_unexpected_failure_shows_a_calm_page_not_a_traceback():
 def test_the_home_page_answers_i_need_help_now_one_tap_from_the_right_section(app, client, lang):
     """Detained, blackmailed, in crisis, someone to talk to: each a link to the section that helps."""
     html = client.get(f"/{lang}/").get_data(as_text=True)
-    urgent = html[html.index('class="urgent"'):html.index("</aside>")]
+    urgent = html[html.index('class="urgent"') : html.index("</aside>")]
     links = re.findall(r'href="([^"]+)"', urgent)
     assert links == ["tel:112", "police/#detained", "blackmail/#now", "mental-health/#crisis", "contacts/#talk"]
     for link in links[1:]:
@@ -177,8 +192,11 @@ def test_the_home_page_answers_i_need_help_now_one_tap_from_the_right_section(ap
 
 # --- what search engines read -------------------------------------------------------------------
 
+
 def head_links(html: str) -> list[dict]:
-    return [attrs for tag, attrs in Document(html).tags if tag == "link" and attrs.get("rel") in ("alternate", "canonical")]
+    return [
+        attrs for tag, attrs in Document(html).tags if tag == "link" and attrs.get("rel") in ("alternate", "canonical")
+    ]
 
 
 def description(client, path: str) -> str:

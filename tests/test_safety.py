@@ -60,6 +60,7 @@ def test_static_files_name_no_other_origin():
 
 # --- quick exit markup --------------------------------------------------------------------------
 
+
 def test_every_page_but_the_cover_has_the_quick_exit_first(safety_app, client):
     for path in sitemap.page_paths(site(safety_app).slugs):
         if path == sitemap.COVER_PATH:
@@ -85,9 +86,12 @@ def test_announcements_are_translated(client, lang):
     assert status["role"] == "status"
     # The texts live on the module's root, the exit link (data-i18n-*).
     (strings,) = [a for t, a in doc.tags if t == "a" and "data-quick-exit" in a]
-    english = {"data-i18n-press-twice": "Shift, press 2 more times to exit.",
-               "data-i18n-press-once": "Shift, press 1 more time to exit.",
-               "data-i18n-expired": "Exit this page expired.", "data-i18n-leaving": "Loading."}
+    english = {
+        "data-i18n-press-twice": "Shift, press 2 more times to exit.",
+        "data-i18n-press-once": "Shift, press 1 more time to exit.",
+        "data-i18n-expired": "Exit this page expired.",
+        "data-i18n-leaving": "Loading.",
+    }
     for name, text in english.items():
         assert strings[name], name
         assert (strings[name] == text) == (lang == "en"), f"{lang} {name}: {strings[name]!r}"
@@ -97,13 +101,14 @@ def test_announcements_are_translated(client, lang):
 def test_home_page_explains_the_quick_exit(safety_app, client, lang):
     html = client.get(f"/{lang}/").get_data(as_text=True)
     assert html.count('class="exit-hint"') == 1
-    hint = html[html.index('class="exit-hint"'):].split("</p>", 1)[0]
+    hint = html[html.index('class="exit-hint"') :].split("</p>", 1)[0]
     assert "Shift" in hint
     assert site(safety_app).page(lang, views.SAFETY_SLUG), "the fixture site has the safety page"
     assert f'href="{views.SAFETY_SLUG}/"' in hint
 
 
 # --- the cover page -----------------------------------------------------------------------------
+
 
 def test_cover_page_betrays_nothing(client):
     response = client.get(sitemap.COVER_PATH)
@@ -123,6 +128,7 @@ def test_cover_page_betrays_nothing(client):
 
 
 # --- removal ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_remove_page_asks_first(client, lang):
@@ -155,7 +161,8 @@ def test_every_page_links_to_the_remove_page(safety_app, client):
     for path in sitemap.page_paths(site(safety_app).slugs):
         if path in sitemap.ROOT_PAGES:
             continue  # the cover shows nothing of the app; the chooser has only the languages
-        hrefs = [urljoin(BASE + path, a.get("href", "")) for a in
-                 Document(client.get(path).get_data(as_text=True)).find("a")]
+        hrefs = [
+            urljoin(BASE + path, a.get("href", "")) for a in Document(client.get(path).get_data(as_text=True)).find("a")
+        ]
         lang = path.split("/")[1]
         assert f"{BASE}/{lang}/remove/" in hrefs, path

@@ -34,13 +34,27 @@ def marks_of(segments) -> list[str]:
 
 # The matching rules
 
-@pytest.mark.parametrize("word, folded", [
-    ("ПОЛИЦИЯ", "полиция"), ("Ёлка", "елка"), ("ЁЛКА", "елка"), ("Straße", "strasse"),
-    ("ҰСТАУ", "ұстау"), ("ӘЖЕ", "әже"), ("ҮЙ", "үй"), ("Қала", "қала"), ("ҒЫЛЫМ", "ғылым"),
-    ("ҢҮ", "ңү"), ("ӨЗ", "өз"), ("Һ", "һ"), ("І", "і"),
-    ("бiлiм", "білім"),  # Latin i typed for Kazakh і
-    ("police", "police"),  # a Latin word keeps its letters
-])
+
+@pytest.mark.parametrize(
+    "word, folded",
+    [
+        ("ПОЛИЦИЯ", "полиция"),
+        ("Ёлка", "елка"),
+        ("ЁЛКА", "елка"),
+        ("Straße", "strasse"),
+        ("ҰСТАУ", "ұстау"),
+        ("ӘЖЕ", "әже"),
+        ("ҮЙ", "үй"),
+        ("Қала", "қала"),
+        ("ҒЫЛЫМ", "ғылым"),
+        ("ҢҮ", "ңү"),
+        ("ӨЗ", "өз"),
+        ("Һ", "һ"),
+        ("І", "і"),
+        ("бiлiм", "білім"),  # Latin i typed for Kazakh і
+        ("police", "police"),  # a Latin word keeps its letters
+    ],
+)
 def test_normalize_word(word, folded):
     assert normalize_word(word) == folded
 
@@ -51,46 +65,51 @@ def test_folding_is_unicode_case_folding():
             assert normalize_word(char) == char.casefold().replace("ё", "е"), hex(ord(char))
 
 
-@pytest.mark.parametrize("kazakh, russian", [("ә", "а"), ("ү", "у"), ("ұ", "у"), ("қ", "к"), ("ғ", "г"),
-                                             ("ң", "н"), ("ө", "о"), ("һ", "х"), ("і", "и")])
+@pytest.mark.parametrize(
+    "kazakh, russian",
+    [("ә", "а"), ("ү", "у"), ("ұ", "у"), ("қ", "к"), ("ғ", "г"), ("ң", "н"), ("ө", "о"), ("һ", "х"), ("і", "и")],
+)
 def test_kazakh_letters_stay_distinct(kazakh, russian):
     assert normalize_word(kazakh) != normalize_word(russian)
     assert matcher_for("kk").quality(normalize_word("ақша"), "акша") == 0
 
 
-@pytest.mark.parametrize("lang, query, word, level", [
-    ("ru", "полиция", "полиция", EXACT),
-    ("ru", "поли", "полиция", PREFIX),
-    ("ru", "полицией", "полиция", STEM),  # Russian case ending
-    ("ru", "полицейский", "полицейского", STEM),
-    ("ru", "задержали", "задержание", STEM),
-    ("kk", "ұстаған", "ұстау", STEM),  # Kazakh participle and verbal noun share the stem ұста-
-    ("kk", "ұстау", "ұсталған", STEM),  # a chain of suffixes: л-ған
-    ("kk", "адвокаттарымызға", "адвокат", STEM),
-    ("kk", "құқығы", "құқық", STEM),  # the stem's last consonant voices before a vowel
-    ("kk", "избили", "избил", STEM),  # Russian words on a Kazakh page keep their endings
-    ("en", "lawyers", "lawyer", STEM),
-    ("en", "detaining", "detained", STEM),
-    ("ru", "адвакат", "адвокат", TYPO),  # one wrong letter
-    ("kk", "адокат", "адвокатқа", TYPO),  # one missing letter
-    ("ru", "аддвокат", "адвокат", TYPO),  # one extra letter
-    ("ru", "двокат", "адвокат", TYPO),  # the first letter missing
-    ("en", "lwayer", "lawyer", TYPO),  # two letters swapped
-    ("ru", "полицейский", "полиция", 0),  # a different word from the same root is too far
-    ("ru", "полиция", "политика", 0),
-    ("en", "police", "politics", 0),
-    ("en", "police", "policy", TYPO),  # counts only where "police" itself is not on the site
-    ("ru", "поп", "полиция", 0),
-    ("ru", "адвк", "адвокат", 0),  # no typo tolerance under five letters
-    ("kk", "акша", "ақша", 0),
-    ("en", "lawyer", "law", 0),
-])
+@pytest.mark.parametrize(
+    "lang, query, word, level",
+    [
+        ("ru", "полиция", "полиция", EXACT),
+        ("ru", "поли", "полиция", PREFIX),
+        ("ru", "полицией", "полиция", STEM),  # Russian case ending
+        ("ru", "полицейский", "полицейского", STEM),
+        ("ru", "задержали", "задержание", STEM),
+        ("kk", "ұстаған", "ұстау", STEM),  # Kazakh participle and verbal noun share the stem ұста-
+        ("kk", "ұстау", "ұсталған", STEM),  # a chain of suffixes: л-ған
+        ("kk", "адвокаттарымызға", "адвокат", STEM),
+        ("kk", "құқығы", "құқық", STEM),  # the stem's last consonant voices before a vowel
+        ("kk", "избили", "избил", STEM),  # Russian words on a Kazakh page keep their endings
+        ("en", "lawyers", "lawyer", STEM),
+        ("en", "detaining", "detained", STEM),
+        ("ru", "адвакат", "адвокат", TYPO),  # one wrong letter
+        ("kk", "адокат", "адвокатқа", TYPO),  # one missing letter
+        ("ru", "аддвокат", "адвокат", TYPO),  # one extra letter
+        ("ru", "двокат", "адвокат", TYPO),  # the first letter missing
+        ("en", "lwayer", "lawyer", TYPO),  # two letters swapped
+        ("ru", "полицейский", "полиция", 0),  # a different word from the same root is too far
+        ("ru", "полиция", "политика", 0),
+        ("en", "police", "politics", 0),
+        ("en", "police", "policy", TYPO),  # counts only where "police" itself is not on the site
+        ("ru", "поп", "полиция", 0),
+        ("ru", "адвк", "адвокат", 0),  # no typo tolerance under five letters
+        ("kk", "акша", "ақша", 0),
+        ("en", "lawyer", "law", 0),
+    ],
+)
 def test_quality(lang, query, word, level):
     assert matcher_for(lang).quality(query, word) == level
 
 
 def test_a_word_the_site_uses_is_never_read_as_a_typo(search_indexes):
-    """"police" is one letter from "polite", and both are on the police page: only "police" counts."""
+    """ "police" is one letter from "polite", and both are on the police page: only "police" counts."""
     index = search_indexes["en"]
     assert {"police", "polite"} <= set(index["terms"])
     found = search.search(index, "police")
@@ -113,6 +132,7 @@ def test_query_words_drop_single_letters_repeats_and_stop_words():
 
 
 # The shared query table, on the fixture site
+
 
 @pytest.fixture(scope="module")
 def search_indexes():
@@ -156,7 +176,8 @@ def test_snippet_marks_the_inflected_form_and_keeps_the_text(fixture_indexes):
 
 def test_a_word_found_nowhere_does_not_empty_the_results(fixture_indexes):
     assert slugs(search.search(fixture_indexes["en"], "police zzyzx")) == slugs(
-        search.search(fixture_indexes["en"], "police"))
+        search.search(fixture_indexes["en"], "police")
+    )
 
 
 def test_every_query_word_must_match(fixture_indexes):
@@ -164,6 +185,7 @@ def test_every_query_word_must_match(fixture_indexes):
 
 
 # Any sound content: every page can be found by its title
+
 
 def test_every_page_is_found_by_its_title(app):
     site = app.extensions["tirek_site"]
@@ -189,6 +211,7 @@ def test_index_stays_small_and_holds_only_relative_links(app):
 
 # Keywords, crisis words, other languages
 
+
 def test_keywords_are_found_and_never_shown(search_indexes):
     index = search_indexes["en"]
     assert slugs(search.search(index, "hotline")) == ["mental-health"]  # a keyword, not in the text
@@ -199,34 +222,47 @@ def test_keywords_are_found_and_never_shown(search_indexes):
     assert "helpline" not in answer and "psychologist" not in answer
 
 
-@pytest.mark.parametrize("lang, query, first", [
-    ("ru", "суицид", "../mental-health/#crisis"),
-    ("ru", "хочу покончить с собой", "../mental-health/#crisis"),
-    ("kk", "өлгім келеді", "../mental-health/#crisis"),
-    ("kk", "суицид", "../mental-health/#crisis"),
-    ("en", "I want to kill myself", "../mental-health/#crisis"),
-    ("en", "sucidal", "../mental-health/#crisis"),  # a typo
-    ("en", "self-harm", "../mental-health/#crisis"),
-    ("ru", "меня избили", "../contacts/#emergency"),
-    ("kk", "мені ұрып кетті", "../contacts/#emergency"),
-    ("kk", "избили", "../contacts/#emergency"),  # Russian on the Kazakh page
-    ("en", "my partner beat me", "../contacts/#emergency"),
-    ("ru", "меня задержали", "../police/#detained"),
-    ("kk", "полиция ұстап алды", "../police/#detained"),
-    ("en", "arrested", "../police/#detained"),
-    ("en", "arrested right now", "../police/#detained"),
-    ("kk", "шантаж", "../blackmail/#now"),
-    ("ru", "шантажируют", "../blackmail/#now"),
-])
+@pytest.mark.parametrize(
+    "lang, query, first",
+    [
+        ("ru", "суицид", "../mental-health/#crisis"),
+        ("ru", "хочу покончить с собой", "../mental-health/#crisis"),
+        ("kk", "өлгім келеді", "../mental-health/#crisis"),
+        ("kk", "суицид", "../mental-health/#crisis"),
+        ("en", "I want to kill myself", "../mental-health/#crisis"),
+        ("en", "sucidal", "../mental-health/#crisis"),  # a typo
+        ("en", "self-harm", "../mental-health/#crisis"),
+        ("ru", "меня избили", "../contacts/#emergency"),
+        ("kk", "мені ұрып кетті", "../contacts/#emergency"),
+        ("kk", "избили", "../contacts/#emergency"),  # Russian on the Kazakh page
+        ("en", "my partner beat me", "../contacts/#emergency"),
+        ("ru", "меня задержали", "../police/#detained"),
+        ("kk", "полиция ұстап алды", "../police/#detained"),
+        ("en", "arrested", "../police/#detained"),
+        ("en", "arrested right now", "../police/#detained"),
+        ("kk", "шантаж", "../blackmail/#now"),
+        ("ru", "шантажируют", "../blackmail/#now"),
+    ],
+)
 def test_crisis_words_put_help_first(search_indexes, lang, query, first):
     found = search.answer(search_indexes, lang, query)
     assert found["crisis"][0][0] == first
 
 
-@pytest.mark.parametrize("lang, query", [
-    ("ru", "полиция"), ("ru", "избирательное право"), ("ru", "задержка рейса"), ("en", "police"),
-    ("en", "politics"), ("kk", "құқық"), ("kk", "заң"), ("en", "hormones"), ("ru", "сменить имя"),
-])
+@pytest.mark.parametrize(
+    "lang, query",
+    [
+        ("ru", "полиция"),
+        ("ru", "избирательное право"),
+        ("ru", "задержка рейса"),
+        ("en", "police"),
+        ("en", "politics"),
+        ("kk", "құқық"),
+        ("kk", "заң"),
+        ("en", "hormones"),
+        ("ru", "сменить имя"),
+    ],
+)
 def test_other_queries_have_no_crisis_box(search_indexes, lang, query):
     assert search.answer(search_indexes, lang, query)["crisis"] == []
 
@@ -267,13 +303,16 @@ def test_nothing_here_tries_the_other_languages(search_indexes):
     assert nothing["total"] == 0 and not nothing["elsewhere"]
 
 
-@pytest.mark.parametrize("path, url, expected", [
-    ("../../en/search/index.json", "../police/", "../../en/police/"),
-    ("../../en/search/index.json", "../police/#detained", "../../en/police/#detained"),
-    ("search/index.json", "../police/", "police/"),
-    ("index.json", "../police/", "../police/"),
-    ("search/index.json", "../../en/police/", "../en/police/"),
-])
+@pytest.mark.parametrize(
+    "path, url, expected",
+    [
+        ("../../en/search/index.json", "../police/", "../../en/police/"),
+        ("../../en/search/index.json", "../police/#detained", "../../en/police/#detained"),
+        ("search/index.json", "../police/", "police/"),
+        ("index.json", "../police/", "../police/"),
+        ("search/index.json", "../../en/police/", "../en/police/"),
+    ],
+)
 def test_relocate(path, url, expected):
     assert search.relocate(path, url) == expected
 
@@ -297,6 +336,7 @@ def test_limits_bound_the_work_of_a_query(search_indexes):
 
 # The pages, without JavaScript
 
+
 class _Tags(HTMLParser):
     """Every start tag with its attributes, and the text of each label."""
 
@@ -319,8 +359,11 @@ class _Tags(HTMLParser):
             self.labels[self._label] += data
 
     def all(self, element: str, **wanted) -> list[dict]:
-        return [attrs for tag, attrs in self.tags
-                if tag == element and all(attrs.get(k.replace("_", "-")) == v for k, v in wanted.items())]
+        return [
+            attrs
+            for tag, attrs in self.tags
+            if tag == element and all(attrs.get(k.replace("_", "-")) == v for k, v in wanted.items())
+        ]
 
 
 def parse(html: str) -> _Tags:
@@ -383,10 +426,13 @@ def test_a_search_form_is_small(fixture_client):
 def test_crisis_box_comes_first_on_the_server(tmp_path):
     client = create_app({"TESTING": True, "RESOURCES_DIR": str(SEARCH_SITE)}).test_client()
     html = client.post("/kk/search/", data={"q": "суицид"}).get_data(as_text=True)
-    box = html[html.index('<aside class="crisis"'):html.index("</aside>", html.index('<aside class="crisis"'))]
+    box = html[html.index('<aside class="crisis"') : html.index("</aside>", html.index('<aside class="crisis"'))]
     assert " hidden" not in box.split(">")[0]
-    assert re.findall(r'<a href="([^"]+)">', box) == ["../mental-health/#crisis", "../help-a-friend/#crisis",
-                                                     "../contacts/#talk"]
+    assert re.findall(r'<a href="([^"]+)">', box) == [
+        "../mental-health/#crisis",
+        "../help-a-friend/#crisis",
+        "../contacts/#talk",
+    ]
     assert "Дәл қазір қиын болса" in box
     assert html.index('<aside class="crisis"') < html.index('<ol class="results">')
     # In a copy for file:// links the section links keep their ids after index.html.
@@ -417,7 +463,7 @@ def test_search_page_result_in_another_language_says_so(tmp_path):
 def test_search_page_says_when_nothing_is_found(fixture_client):
     html = fixture_client.post("/en/search/", data={"q": "hippopotamus"}).get_data(as_text=True)
     assert status_of(html) == "Nothing found for “hippopotamus”."
-    help_block = html[html.index('class="search-help"'):html.index("</div>", html.index('class="search-help"'))]
+    help_block = html[html.index('class="search-help"') : html.index("</div>", html.index('class="search-help"'))]
     assert "hidden" not in help_block.split(">")[0]
     assert 'href="../"' in help_block and 'href="../contacts/"' in help_block
     assert "<mark>" not in html
@@ -503,9 +549,10 @@ def test_every_page_links_to_search(fixture_client, lang):
 
 
 def test_the_server_never_logs_a_query():
-    from conftest import LiveServer, free_port
     import urllib.parse
     import urllib.request
+
+    from conftest import LiveServer, free_port
 
     server = LiveServer(free_port(), {"TIREK_RESOURCES_DIR": str(SEARCH_SITE)}).start()
     try:
@@ -529,12 +576,14 @@ def test_every_crisis_section_is_in_the_content(app):
         index = app.extensions["tirek_search"][lang].data
         for crisis, entry in zip(CRISES, index["crisis"]):
             assert [url for url, _, _ in entry["links"]] == [
-                "../{}/#{}".format(*link.split("#")) for link in crisis.links], (lang, crisis.name)
+                "../{}/#{}".format(*link.split("#")) for link in crisis.links
+            ], (lang, crisis.name)
 
 
 def test_a_repeated_query_is_answered_with_the_same_page_without_rendering_again(app, monkeypatch):
     client = app.test_client()
     first = client.post("/ru/search/", data={"q": "полиция"}).get_data()
     import tirek.views as views
+
     monkeypatch.setattr(views, "render_template", lambda *args, **kwargs: pytest.fail("rendered again"))
     assert client.post("/ru/search/", data={"q": "полиция"}).get_data() == first

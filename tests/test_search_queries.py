@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from search_quality import QUERIES, answerable, found, measure
 
 from app import create_app
-from search_quality import QUERIES, answerable, found, measure
 from tirek import search
 
 SEARCH_SITE = Path(__file__).parent / "fixtures" / "search-site"

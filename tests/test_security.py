@@ -108,6 +108,7 @@ def test_static_files_hashed_immutable_and_compressed(app, client):
 
 # --- logs ---------------------------------------------------------------------------------------
 
+
 def test_request_lines_with_client_addresses_are_dropped():
     keep = logging.LogRecord("werkzeug", logging.INFO, "", 0, " * Running on http://127.0.0.1:5000", (), None)
     drop = logging.LogRecord(
@@ -132,11 +133,13 @@ def test_gunicorn_keeps_no_access_log_and_no_client_address(tmp_path):
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-             "app:create_app()"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "app:create_app()"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
+
         def up() -> bool:
             assert server.poll() is None, log.read_text()
             return answers(f"{url}/en/contacts/")
@@ -153,6 +156,5 @@ def test_gunicorn_keeps_no_access_log_and_no_client_address(tmp_path):
     assert "Using worker: gthread" in text, "gunicorn.conf.py was not read:\n" + text
     assert "Invalid request" in text
     assert "/en/contacts/" not in text and "/en/remove/" not in text
-    lines_with_address = [line for line in text.splitlines()
-                          if "127.0.0.1" in line and "Listening at" not in line]
+    lines_with_address = [line for line in text.splitlines() if "127.0.0.1" in line and "Listening at" not in line]
     assert lines_with_address == []

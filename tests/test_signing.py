@@ -91,8 +91,7 @@ def test_keygen_never_overwrites_a_key(key_pair):
 def test_signed_export_passes_minisign_itself(signed_copy, key_pair):
     tool = minisign()
     for key_args in (["-P", key_pair["public"].text], ["-p", str(key_pair["secret"].parent / "site.key.pub")]):
-        result = subprocess.run([tool, "-Vm", CHECKSUMS, *key_args], cwd=signed_copy,
-                                capture_output=True, text=True)
+        result = subprocess.run([tool, "-Vm", CHECKSUMS, *key_args], cwd=signed_copy, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert "Signature and comment signature verified" in result.stderr + result.stdout
 
@@ -101,8 +100,9 @@ def test_minisign_rejects_a_changed_list(copy, key_pair):
     tool = minisign()
     with (copy / CHECKSUMS).open("a") as sums:
         sums.write(f"{'0' * 64}  ru/extra.html\n")
-    result = subprocess.run([tool, "-Vm", CHECKSUMS, "-P", key_pair["public"].text], cwd=copy,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [tool, "-Vm", CHECKSUMS, "-P", key_pair["public"].text], cwd=copy, capture_output=True, text=True
+    )
     assert result.returncode != 0
 
 
@@ -111,18 +111,27 @@ def test_our_secret_key_file_signs_with_minisign_and_its_keys_sign_with_us(tmp_p
     tool = minisign()
     message = tmp_path / "message.txt"
     message.write_bytes(b"SHA256SUMS of some release\n")
-    subprocess.run([tool, "-S", "-s", str(key_pair["secret"]), "-m", str(message)],
-                   check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [tool, "-S", "-s", str(key_pair["secret"]), "-m", str(message)],
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
     comment = signing.verify(key_pair["public"], message.read_bytes(), (tmp_path / "message.txt.minisig").read_text())
     assert comment.startswith("timestamp:") and comment.endswith("\thashed")
 
-    subprocess.run([tool, "-G", "-W", "-p", str(tmp_path / "their.pub"), "-s", str(tmp_path / "their.key")],
-                   check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [tool, "-G", "-W", "-p", str(tmp_path / "their.pub"), "-s", str(tmp_path / "their.key")],
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
     theirs = signing.read_secret_key((tmp_path / "their.key").read_text())
     assert theirs.public_key == signing.read_public_key((tmp_path / "their.pub").read_text())
     (tmp_path / "message.txt.minisig").write_text(signing.sign(theirs, message.read_bytes(), "file:message.txt"))
-    result = subprocess.run([tool, "-Vm", str(message), "-p", str(tmp_path / "their.pub")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [tool, "-Vm", str(message), "-p", str(tmp_path / "their.pub")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -141,16 +150,26 @@ def test_verify_takes_the_key_from_the_setting_or_a_pub_file(signed_copy, key_pa
     assert from_file.exit_code == 0, from_file.output
 
 
-@pytest.mark.parametrize("change, named", [
-    (lambda copy: (copy / "ru" / "contacts" / "index.html").write_bytes(
-        (copy / "ru" / "contacts" / "index.html").read_bytes().replace(b"112", b"113", 1)),
-     "ru/contacts/index.html: changed"),
-    (lambda copy: (copy / "en" / "copy.html").unlink(), "en/copy.html: missing"),
-    (lambda copy: (copy / "kk" / "news").mkdir() or (copy / "kk" / "news" / "index.html").write_text("<p>x</p>"),
-     "kk/news/index.html: not listed in SHA256SUMS"),
-    (lambda copy: (copy / "ru" / "index.html").write_bytes((copy / "ru" / "index.html").read_bytes() + b" "),
-     "ru/index.html: changed"),
-])
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (
+            lambda copy: (copy / "ru" / "contacts" / "index.html").write_bytes(
+                (copy / "ru" / "contacts" / "index.html").read_bytes().replace(b"112", b"113", 1)
+            ),
+            "ru/contacts/index.html: changed",
+        ),
+        (lambda copy: (copy / "en" / "copy.html").unlink(), "en/copy.html: missing"),
+        (
+            lambda copy: (copy / "kk" / "news").mkdir() or (copy / "kk" / "news" / "index.html").write_text("<p>x</p>"),
+            "kk/news/index.html: not listed in SHA256SUMS",
+        ),
+        (
+            lambda copy: (copy / "ru" / "index.html").write_bytes((copy / "ru" / "index.html").read_bytes() + b" "),
+            "ru/index.html: changed",
+        ),
+    ],
+)
 def test_one_changed_missing_or_added_file_fails_verify_by_name(copy, key_pair, change, named):
     change(copy)
     result = verify(copy, key_pair)
@@ -165,9 +184,14 @@ def test_a_changed_list_fails_the_signature(copy, key_pair):
     page = copy / "ru" / "contacts" / "index.html"
     page.write_bytes(page.read_bytes().replace(b"112", b"113", 1))
     import hashlib
+
     sums = (copy / CHECKSUMS).read_text().splitlines()
-    sums = [f"{hashlib.sha256(page.read_bytes()).hexdigest()}  ru/contacts/index.html"
-            if line.endswith("  ru/contacts/index.html") else line for line in sums]
+    sums = [
+        f"{hashlib.sha256(page.read_bytes()).hexdigest()}  ru/contacts/index.html"
+        if line.endswith("  ru/contacts/index.html")
+        else line
+        for line in sums
+    ]
     (copy / CHECKSUMS).write_text("\n".join(sums) + "\n")
     result = verify(copy, key_pair)
     assert result.exit_code == 1
@@ -225,7 +249,9 @@ def test_the_copy_shows_the_fingerprint_it_is_signed_with(signed_copy, key_pair)
 def test_export_refuses_a_key_that_is_not_the_configured_one(tmp_path, content, key_pair):
     other = signing.generate().public_key
     app = create_app({"TESTING": True, "RESOURCES_DIR": content, "SIGNING_PUBLIC_KEY": other.text})
-    result = app.test_cli_runner().invoke(export.export_command, [str(tmp_path / "c"), "--sign", str(key_pair["secret"])])
+    result = app.test_cli_runner().invoke(
+        export.export_command, [str(tmp_path / "c"), "--sign", str(key_pair["secret"])]
+    )
     assert result.exit_code == 1
     assert "is not the one in TIREK_SIGNING_PUBLIC_KEY" in result.output
     assert not (tmp_path / "c").exists()

@@ -12,11 +12,10 @@ from html.parser import HTMLParser
 import pytest
 
 from app import create_app
+from conftest import FIXTURE_SITE
 from tirek import signing, single_file
 from tirek.languages import LANGUAGES
 from tirek.sitemap import download_paths
-
-from conftest import FIXTURE_SITE
 
 
 class Document(HTMLParser):
@@ -56,8 +55,10 @@ def test_it_downloads_under_a_neutral_name_with_its_own_policy(fixture_copy):
         css = html.split("<style>", 1)[1].split("</style>", 1)[0]
         style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
         policy = response.headers["Content-Security-Policy"]
-        assert policy == (f"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; "
-                          "form-action 'none'; frame-ancestors 'none'")
+        assert policy == (
+            f"default-src 'none'; style-src 'sha256-{style_hash}'; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'"
+        )
         meta = next(a for a in Document(html).all("meta") if a.get("http-equiv") == "Content-Security-Policy")
         assert meta["content"] == policy.removesuffix("; frame-ancestors 'none'")
         # The neutral app name, not the site's, in the tab and the browser's history.
@@ -122,21 +123,24 @@ def test_links_between_pages_become_fragments_and_anchors_stay_apart(fixture_cop
     assert '<a href="#contacts">contacts</a>' in html.split('<article id="police"', 1)[1]
 
 
-@pytest.mark.parametrize("path, fragment, expected", [
-    ("/ru/police/", "", "#police"),
-    ("/ru/police/index.html", "stay-calm", "#police--stay-calm"),
-    ("/ru/", "", "#index"),
-    ("/ru/index.html", "", "#index"),
-    ("/ru/contacts/", "talk", "#contacts--talk"),
-    ("/ru/copy.html", "", "#copy"),
-    ("/ru/remove/", "", "#copy"),
-    ("/ru/search/", "", "#search"),
-    ("/ru/mirrors/", "x", "#mirrors"),
-    ("/ru/offline/", "", "#index"),
-    ("/kk/police/", "", "#police"),
-    ("/ru/no-such-page/", "", "#index"),
-    ("/static/css/site.css", "", "#index"),
-])
+@pytest.mark.parametrize(
+    "path, fragment, expected",
+    [
+        ("/ru/police/", "", "#police"),
+        ("/ru/police/index.html", "stay-calm", "#police--stay-calm"),
+        ("/ru/", "", "#index"),
+        ("/ru/index.html", "", "#index"),
+        ("/ru/contacts/", "talk", "#contacts--talk"),
+        ("/ru/copy.html", "", "#copy"),
+        ("/ru/remove/", "", "#copy"),
+        ("/ru/search/", "", "#search"),
+        ("/ru/mirrors/", "x", "#mirrors"),
+        ("/ru/offline/", "", "#index"),
+        ("/kk/police/", "", "#police"),
+        ("/ru/no-such-page/", "", "#index"),
+        ("/static/css/site.css", "", "#index"),
+    ],
+)
 def test_anchor_for_every_kind_of_site_link(path, fragment, expected):
     assert single_file.anchor(path, fragment, {"police", "safety"}) == expected
 
@@ -144,7 +148,7 @@ def test_anchor_for_every_kind_of_site_link(path, fragment, expected):
 def test_it_carries_its_date_the_fingerprint_a_quick_exit_and_where_to_get_a_newer_one(fixture_copy, key):
     app, responses = fixture_copy
     date = single_file.content_date(app.extensions["tirek_site"])
-    for lang, response in responses.items():
+    for response in responses.values():
         html = response.get_data(as_text=True)
         document = Document(html)
         exits = [a for a in document.all("a") if "data-quick-exit" in a]
@@ -191,8 +195,11 @@ def test_the_shipped_content_fits_the_budget(client):
 
 
 def test_only_real_tags_are_rewritten_not_code_samples():
-    html = ('<h2 id="a">A</h2><p><code>&lt;a href="../x/"&gt; id="q"</code> '
-            '<a href="../police/#b" title="t">p</a> <a href="https://x.org/">x</a></p>')
+    html = (
+        '<h2 id="a">A</h2><p><code>&lt;a href="../x/"&gt; id="q"</code> '
+        '<a href="../police/#b" title="t">p</a> <a href="https://x.org/">x</a></p>'
+    )
     assert single_file.into_file(html, "/ru/s/", "s", {"police", "s"}) == (
         '<h3 id="s--a">A</h3><p><code>&lt;a href="../x/"&gt; id="q"</code> '
-        '<a href="#police--b" title="t">p</a> <a href="https://x.org/">x</a></p>')
+        '<a href="#police--b" title="t">p</a> <a href="https://x.org/">x</a></p>'
+    )

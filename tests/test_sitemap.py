@@ -53,8 +53,10 @@ def test_every_get_route_is_in_the_inventory(fixture_app):
         for url in urls_of(rule, site):
             if url in NOT_LISTED:
                 continue
-            assert url in listed, (f"{rule.rule} ({rule.endpoint}) answers {url}, which tirek/sitemap.py does not list: "
-                                   "static copies and offline readers would not have it")
+            assert url in listed, (
+                f"{rule.rule} ({rule.endpoint}) answers {url}, which tirek/sitemap.py does not list: "
+                "static copies and offline readers would not have it"
+            )
             checked += 1
     assert checked > len(LANGUAGES) * len(site.slugs)
 
@@ -70,6 +72,7 @@ def test_the_export_and_the_service_worker_take_the_whole_inventory(fixture_app)
 
 
 # --- reserved slugs -----------------------------------------------------------------------------
+
 
 def names(path: str, under_a_language: bool) -> set[str]:
     """The name a path takes in its folder, with and without its extension: /kk/copy.html -> copy."""
@@ -104,8 +107,11 @@ def test_a_new_page_in_the_inventory_is_reserved_without_another_edit():
     """sitemap.py with one more name in LANGUAGE_PAGES: the name is reserved and listed."""
     spec = importlib.util.find_spec("tirek.sitemap")
     tree = ast.parse(spec.loader.get_source("tirek.sitemap"))
-    (pages,) = [node for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                and [getattr(t, "id", None) for t in node.targets] == ["LANGUAGE_PAGES"]]
+    (pages,) = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["LANGUAGE_PAGES"]
+    ]
     pages.value.elts.append(ast.Constant("glossary"))
     namespace = {"__name__": "tirek.sitemap_with_a_new_page", "__package__": "tirek"}
     exec(compile(ast.fix_missing_locations(tree), spec.origin, "exec"), namespace)
@@ -135,10 +141,10 @@ def test_content_cannot_take_a_reserved_slug(tmp_path):
 # before Kazakh. Written out, not computed from languages.py, so that changing the order there
 # fails here.
 SERVED = {
-    "police":                 {"kk": "ru", "ru": "ru", "en": "en"},  # en, ru
-    "detention":              {"kk": "kk", "ru": "en", "en": "en"},  # en, kk
-    "safety":                 {"kk": "kk", "ru": "ru", "en": "ru"},  # kk, ru
-    "phone-safety":           {"kk": "en", "ru": "en", "en": "en"},  # en
+    "police": {"kk": "ru", "ru": "ru", "en": "en"},  # en, ru
+    "detention": {"kk": "kk", "ru": "en", "en": "en"},  # en, kk
+    "safety": {"kk": "kk", "ru": "ru", "en": "ru"},  # kk, ru
+    "phone-safety": {"kk": "en", "ru": "en", "en": "en"},  # en
     "using-this-site-safely": {"kk": "kk", "ru": "kk", "en": "kk"},  # kk
 }
 

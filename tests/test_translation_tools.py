@@ -18,12 +18,16 @@ TEMPLATE = """<a>{{ _("Exit this page") }}</a>
 <p>{{ _("Nothing found for “%(query)s”.", query=q) }}</p>
 """
 TRANSLATED = {
-    "kk": {"Exit this page": "Беттен шығу",
-           "To leave, tap “Exit this page” at the top.": "Шығу үшін жоғарыдағы «Беттен шығу» түймесін басыңыз.",
-           "Nothing found for “%(query)s”.": "«%(query)s» бойынша ештеңе табылмады."},
-    "ru": {"Exit this page": "Уйти со страницы",
-           "To leave, tap “Exit this page” at the top.": "Чтобы уйти, нажмите «Уйти со страницы» вверху.",
-           "Nothing found for “%(query)s”.": "По запросу «%(query)s» ничего не найдено."},
+    "kk": {
+        "Exit this page": "Беттен шығу",
+        "To leave, tap “Exit this page” at the top.": "Шығу үшін жоғарыдағы «Беттен шығу» түймесін басыңыз.",
+        "Nothing found for “%(query)s”.": "«%(query)s» бойынша ештеңе табылмады.",
+    },
+    "ru": {
+        "Exit this page": "Уйти со страницы",
+        "To leave, tap “Exit this page” at the top.": "Чтобы уйти, нажмите «Уйти со страницы» вверху.",
+        "Nothing found for “%(query)s”.": "По запросу «%(query)s» ничего не найдено.",
+    },
 }
 FILES = [catalogs.TEMPLATE, *(catalogs.catalog_path(lang) for lang in ("kk", "ru", "en"))]
 
@@ -67,10 +71,14 @@ def rewrite_header(root: Path, field: str, value: str) -> None:
 
 # translations update -----------------------------------------------------------
 
-@pytest.mark.parametrize("field, value", [
-    ("Generated-By", "Babel 2.9.1"),  # the files come from another Babel version
-    ("POT-Creation-Date", "2020-01-01 00:00+0000"),  # an older run
-])
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("Generated-By", "Babel 2.9.1"),  # the files come from another Babel version
+        ("POT-Creation-Date", "2020-01-01 00:00+0000"),  # an older run
+    ],
+)
 def test_update_changes_no_file_when_nothing_new_was_extracted(project, field, value):
     rewrite_header(project, field, value)
     before = contents(project)
@@ -83,8 +91,9 @@ def test_update_keeps_a_translators_own_line_breaks(project):
     path = project / catalogs.catalog_path("ru")
     text = path.read_text(encoding="utf-8")
     long_line = 'msgstr "По запросу «%(query)s» ничего не найдено."'
-    path.write_text(text.replace(long_line, 'msgstr ""\n"По запросу «%(query)s» "\n"ничего не найдено."'),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(long_line, 'msgstr ""\n"По запросу «%(query)s» "\n"ничего не найдено."'), encoding="utf-8"
+    )
     before = contents(project)
     assert catalogs.update(project) == []
     assert contents(project) == before
@@ -110,16 +119,19 @@ def test_the_repository_catalogs_do_not_change():
 
 # translations check ------------------------------------------------------------
 
+
 def test_a_renamed_button_is_flagged_where_other_strings_name_it(project):
     path = catalogs.catalog_path("kk")
     text = (project / path).read_text(encoding="utf-8")
     (project / path).write_text(text.replace('msgstr "Беттен шығу"', 'msgstr "Сайттан шығу"'), encoding="utf-8")
-    line = next(number for number, line in enumerate(text.splitlines(), start=1)
-                if line.startswith('msgid "To leave, tap'))
+    line = next(
+        number for number, line in enumerate(text.splitlines(), start=1) if line.startswith('msgid "To leave, tap')
+    )
     assert [str(p) for p in catalogs.check(project)] == [
         f'{path}:{line}: "To leave, tap “Exit this page” at the top.": names the interface string '
         '"Exit this page", translated as "Сайттан шығу", but the translation here does not contain those '
-        "words: use the same words as the button or link it names"]
+        "words: use the same words as the button or link it names"
+    ]
 
 
 def test_a_quoted_placeholder_is_not_an_interface_string(project):

@@ -133,7 +133,9 @@ def test_mark_current_stamps_every_translation_by_default(site):
     result = run(site, "mark-current", "safety")
     assert result.exit_code == 0
     assert [line.split(":")[0] for line in result.output.splitlines()] == [
-        "resources/kk/safety.md", "resources/ru/safety.md"]
+        "resources/kk/safety.md",
+        "resources/ru/safety.md",
+    ]
     assert states(site)["safety", "kk"] == states(site)["safety", "ru"] == "current"
 
 

@@ -25,14 +25,22 @@ from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .sourcefile import Problem
 
 TEMPLATE = "translations/messages.pot"
-EXTRACT = ["extract", "-F", "babel.cfg", "-o", TEMPLATE, "--no-location", "--sort-output",
-           "--project=Tirek", "--copyright-holder=Tirek contributors", "."]
-UPDATE = ["update", "-i", TEMPLATE, "-d", "translations", "--no-fuzzy-matching",
-          "--ignore-obsolete", "--width=100"]
+EXTRACT = [
+    "extract",
+    "-F",
+    "babel.cfg",
+    "-o",
+    TEMPLATE,
+    "--no-location",
+    "--sort-output",
+    "--project=Tirek",
+    "--copyright-holder=Tirek contributors",
+    ".",
+]
+UPDATE = ["update", "-i", TEMPLATE, "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete", "--width=100"]
 # What pybabel update writes with the flags above; filling the English catalog keeps that form.
 WRITE_OPTIONS = {"ignore_obsolete": True, "include_previous": False, "width": 100}
 UPDATE_HINT = "run 'flask --app app translations update'"
-
 
 
 def catalog_path(lang: str) -> str:
@@ -49,6 +57,7 @@ def pybabel(args: list[str], root: Path) -> None:
 
 
 # The workflow ------------------------------------------------------------------
+
 
 def update(root: Path) -> list[str]:
     """Extract the template, update every catalog, fill the English one; return the changed files.
@@ -92,8 +101,15 @@ def _meaning(data: bytes):
         return data
     header = sorted((key, value) for key, value in catalog.mime_headers if key not in CHURN)
     messages = sorted(
-        (str(m.id), str(m.context), str(m.string), sorted(m.flags), m.auto_comments, m.user_comments,
-         str(m.previous_id))
+        (
+            str(m.id),
+            str(m.context),
+            str(m.string),
+            sorted(m.flags),
+            m.auto_comments,
+            m.user_comments,
+            str(m.previous_id),
+        )
         for m in list(catalog)[1:]
     )
     obsolete = sorted((str(m.id), str(m.string)) for m in catalog.obsolete.values())
@@ -125,6 +141,7 @@ def _filled(string) -> bool:
 
 
 # The checks ------------------------------------------------------------------
+
 
 def check(root: Path) -> list[Problem]:
     """Everything wrong with the template and the catalogs, as path:line problems."""
@@ -174,20 +191,26 @@ def stale_template(root: Path, template: Catalog) -> list[Problem]:
     problems = []
     for key in sorted(set(want) - set(have), key=str):
         file, line = (want[key].locations or [(TEMPLATE, 1)])[0]
-        problems.append(Problem(Path(file).as_posix(), line or 1,
-                                f"{_quote(key[0])} is not in {TEMPLATE}: {UPDATE_HINT}"))
+        problems.append(
+            Problem(Path(file).as_posix(), line or 1, f"{_quote(key[0])} is not in {TEMPLATE}: {UPDATE_HINT}")
+        )
     for key in sorted(set(have) - set(want), key=str):
-        problems.append(Problem(TEMPLATE, have[key].lineno or 1,
-                                f"{_quote(key[0])} is no longer in the code: {UPDATE_HINT}"))
+        problems.append(
+            Problem(TEMPLATE, have[key].lineno or 1, f"{_quote(key[0])} is no longer in the code: {UPDATE_HINT}")
+        )
     return problems
 
 
 def out_of_step(path: str, catalog: Catalog, template: Catalog) -> list[Problem]:
     have, want = _keys(catalog), _keys(template)
-    problems = [Problem(path, 1, f"{_quote(key[0])} is missing from this catalog: {UPDATE_HINT}")
-                for key in sorted(set(want) - set(have), key=str)]
-    problems += [Problem(path, have[key].lineno or 1, f"{_quote(key[0])} is not in {TEMPLATE}: {UPDATE_HINT}")
-                 for key in sorted(set(have) - set(want), key=str)]
+    problems = [
+        Problem(path, 1, f"{_quote(key[0])} is missing from this catalog: {UPDATE_HINT}")
+        for key in sorted(set(want) - set(have), key=str)
+    ]
+    problems += [
+        Problem(path, have[key].lineno or 1, f"{_quote(key[0])} is not in {TEMPLATE}: {UPDATE_HINT}")
+        for key in sorted(set(have) - set(want), key=str)
+    ]
     return problems
 
 
@@ -208,8 +231,11 @@ QUOTED_RE = re.compile(r"“([^”]+)”")
 def stale_quotes(path: str, catalog: Catalog) -> list[Problem]:
     """Strings that name another string of the interface ("tap “Exit this page”") must use its
     translation as it is now: renaming the button in one entry leaves the others naming the old one."""
-    translations = {message.id: message.string for message in list(catalog)[1:]
-                    if isinstance(message.id, str) and isinstance(message.string, str) and message.string}
+    translations = {
+        message.id: message.string
+        for message in list(catalog)[1:]
+        if isinstance(message.id, str) and isinstance(message.string, str) and message.string
+    }
     problems = []
     for message in list(catalog)[1:]:
         if not (isinstance(message.id, str) and isinstance(message.string, str) and message.string):
@@ -217,10 +243,17 @@ def stale_quotes(path: str, catalog: Catalog) -> list[Problem]:
         for name in QUOTED_RE.findall(message.id):
             translated = translations.get(name)
             if translated and _folded(translated) not in _folded(message.string):
-                problems.append(Problem(path, message.lineno or 1, (
-                    f"{_quote(message.id)}: names the interface string {_quote(name)}, translated as "
-                    f"{_quote(translated)}, but the translation here does not contain those words: "
-                    "use the same words as the button or link it names")))
+                problems.append(
+                    Problem(
+                        path,
+                        message.lineno or 1,
+                        (
+                            f"{_quote(message.id)}: names the interface string {_quote(name)}, translated as "
+                            f"{_quote(translated)}, but the translation here does not contain those words: "
+                            "use the same words as the button or link it names"
+                        ),
+                    )
+                )
     return problems
 
 
@@ -235,8 +268,11 @@ def message_problems(message: Message, lang: str, num_plurals: int) -> list[str]
     plural = not isinstance(message.id, str)
     strings = list(message.string) if plural else [message.string]
     if not any(strings):
-        problems.append("not translated" if lang != SOURCE_LANGUAGE
-                        else f"empty: the English catalog repeats the source; {UPDATE_HINT}")
+        problems.append(
+            "not translated"
+            if lang != SOURCE_LANGUAGE
+            else f"empty: the English catalog repeats the source; {UPDATE_HINT}"
+        )
         return problems
     problems += [f"plural form msgstr[{index}] is empty" for index, text in enumerate(strings) if plural and not text]
     if lang == SOURCE_LANGUAGE:
@@ -254,8 +290,10 @@ def message_problems(message: Message, lang: str, num_plurals: int) -> list[str]
         for kind, tokens in (("placeholders", placeholders), ("HTML tags", markup)):
             expected, found = tokens(source), tokens(text)
             if expected != found:
-                problems.append(f"{where}{kind} differ from the source: the source has {_list(expected)}, "
-                                f"the translation has {_list(found)}")
+                problems.append(
+                    f"{where}{kind} differ from the source: the source has {_list(expected)}, "
+                    f"the translation has {_list(found)}"
+                )
     return problems
 
 
@@ -287,9 +325,9 @@ def _entry_keys(lines: list[str]):
     while index < len(lines):
         line = lines[index]
         if line.startswith("msgctxt "):
-            context = unescape(line[len("msgctxt "):].strip())
+            context = unescape(line[len("msgctxt ") :].strip())
         elif line.startswith("msgid "):
-            start, text = index + 1, unescape(line[len("msgid "):].strip())
+            start, text = index + 1, unescape(line[len("msgid ") :].strip())
             while index + 1 < len(lines) and lines[index + 1].startswith('"'):
                 index += 1
                 text += unescape(lines[index].strip())

@@ -78,6 +78,7 @@ def page_url(lang: str, slug: str) -> str:
 
 # Links ---------------------------------------------------------------------
 
+
 class _Anchors(HTMLParser):
     """The hrefs of links and the ids of headings in a rendered page."""
 
@@ -112,8 +113,10 @@ def link_problem(site: Site, files: dict[str, dict[str, Path]], page: Page, here
     if split.scheme or split.netloc:
         return None  # https, mailto, tel; other schemes are removed and reported as stripped
     if href.startswith("/"):
-        return (f"link {href!r} starts with '/': links must be relative (like '../police/') "
-                "so that copies of the site work under any address")
+        return (
+            f"link {href!r} starts with '/': links must be relative (like '../police/') "
+            "so that copies of the site work under any address"
+        )
     if not split.path:
         target, target_page = here, page
     else:
@@ -190,9 +193,14 @@ def raw_html(page: Page, lines: list[str]) -> list[Problem]:
             continue
         for match in RAW_TAG.finditer(CODE_SPAN.sub("", line)):
             tag = f"<{match[1]}>" if match[1] else "<!--"
-            problems.append(Problem(page.path, number,
-                                    f"raw HTML {tag} is shown to readers as text, never run: write Markdown instead "
-                                    "(or put it in `backticks` to show code)"))
+            problems.append(
+                Problem(
+                    page.path,
+                    number,
+                    f"raw HTML {tag} is shown to readers as text, never run: write Markdown instead "
+                    "(or put it in `backticks` to show code)",
+                )
+            )
     return problems
 
 
@@ -211,7 +219,7 @@ def stripped_markup(page: Page, lines: list[str]) -> list[Problem]:
             located.remove(match)
         line = match[0] if match else _quoted_value_line(lines, removed, page.body_line)
         message = f"the sanitizer removes this: {removed}"
-        tag = removed[1:removed.find(">")] if removed.startswith("<") else ""
+        tag = removed[1 : removed.find(">")] if removed.startswith("<") else ""
         if tag in HEADING_HINTS:
             message += f"; {HEADING_HINTS[tag]}"
         problems.append(Problem(page.path, line, message))
@@ -249,20 +257,32 @@ def _quoted_value_line(lines: list[str], removed: str, default: int) -> int:
 
 # Dates and contacts ----------------------------------------------------------
 
+
 def bad_review_dates(page: Page, lines: list[str], today: dt.date, max_age_days: int) -> list[Problem]:
     lines_of = _front_field_lines(lines)
     problems = []
     if page.updated > today:
-        problems.append(Problem(page.path, lines_of.get("updated", 2),
-                                f"'updated' {page.updated.isoformat()} is in the future"))
+        problems.append(
+            Problem(page.path, lines_of.get("updated", 2), f"'updated' {page.updated.isoformat()} is in the future")
+        )
     elif (today - page.updated).days > max_age_days:
-        problems.append(Problem(
-            page.path, lines_of.get("updated", 2),
-            f"last reviewed {page.updated.isoformat()}, more than {max_age_days} days ago: "
-            "check the page, then set 'updated' to the date of your review", notice=True))
+        problems.append(
+            Problem(
+                page.path,
+                lines_of.get("updated", 2),
+                f"last reviewed {page.updated.isoformat()}, more than {max_age_days} days ago: "
+                "check the page, then set 'updated' to the date of your review",
+                notice=True,
+            )
+        )
     if isinstance(page.legal_review, dt.date) and page.legal_review > today:
-        problems.append(Problem(page.path, lines_of.get("legal_review", 2),
-                                f"'legal_review' {page.legal_review.isoformat()} is in the future"))
+        problems.append(
+            Problem(
+                page.path,
+                lines_of.get("legal_review", 2),
+                f"'legal_review' {page.legal_review.isoformat()} is in the future",
+            )
+        )
     return problems
 
 
@@ -279,24 +299,34 @@ def undated_sources(page: Page, lines: list[str]) -> list[Problem]:
     if not undated:
         return []
     line = find_line(lines, undated[0].title, _front_field_lines(lines).get("sources", 2))
-    return [Problem(page.path, line,
-                    f"{len(undated)} of {len(page.sources)} sources have no 'date', so the page cannot count "
-                    "them in its 'newest source': add the date each was published (YYYY-MM-DD) where you know it",
-                    notice=True)]
+    return [
+        Problem(
+            page.path,
+            line,
+            f"{len(undated)} of {len(page.sources)} sources have no 'date', so the page cannot count "
+            "them in its 'newest source': add the date each was published (YYYY-MM-DD) where you know it",
+            notice=True,
+        )
+    ]
 
 
 def unverified_contacts(site: Site, root: Path) -> list[Problem]:
     where = _display(root / "contacts.yaml", root)
     return [
-        Problem(where, contact.line,
-                f"contact {contact.id!r} is not verified, so readers do not see it: confirm its "
-                "details from a trustworthy source, then set 'verified: true' and 'verified_on'",
-                notice=True)
-        for contact in site.contacts if not contact.verified
+        Problem(
+            where,
+            contact.line,
+            f"contact {contact.id!r} is not verified, so readers do not see it: confirm its "
+            "details from a trustworthy source, then set 'verified: true' and 'verified_on'",
+            notice=True,
+        )
+        for contact in site.contacts
+        if not contact.verified
     ]
 
 
 # Languages -------------------------------------------------------------------
+
 
 def missing_pages(files: dict[str, dict[str, Path]], root: Path) -> list[Problem]:
     """A page that exists in one language and not in another."""

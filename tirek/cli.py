@@ -40,8 +40,7 @@ def content_check(strict: bool) -> None:
     for the app to start.
     """
     config = load_config()
-    problems, blocking = check_content(config["RESOURCES_DIR"], dt.date.today(),
-                                       int(config["REVIEW_MAX_AGE_DAYS"]))
+    problems, blocking = check_content(config["RESOURCES_DIR"], dt.date.today(), int(config["REVIEW_MAX_AGE_DAYS"]))
     for problem in problems:
         click.echo(str(problem))
     errors = [p for p in problems if not p.notice]
@@ -60,8 +59,13 @@ def content_check(strict: bool) -> None:
 
 
 @content.command("status")
-@click.option("--lang", "langs", multiple=True, type=click.Choice(tracking.TRANSLATION_LANGUAGES),
-              help="Only this language (repeat for more).")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    type=click.Choice(tracking.TRANSLATION_LANGUAGES),
+    help="Only this language (repeat for more).",
+)
 def content_status(langs: tuple[str, ...]) -> None:
     """List pages as current, outdated or missing."""
     root = _resources()
@@ -77,8 +81,10 @@ def content_status(langs: tuple[str, ...]) -> None:
     click.echo()
     for lang in langs:
         counts = Counter(s.state for s in statuses if s.lang == lang)
-        click.echo(f"{lang}: " + ", ".join(f"{counts[state]} {state}" for state in
-                                           (tracking.CURRENT, tracking.OUTDATED, tracking.MISSING)))
+        click.echo(
+            f"{lang}: "
+            + ", ".join(f"{counts[state]} {state}" for state in (tracking.CURRENT, tracking.OUTDATED, tracking.MISSING))
+        )
     todo = [s for s in statuses if s.state in (tracking.OUTDATED, tracking.MISSING)]
     if todo:
         click.echo("\nTo do:")
@@ -86,11 +92,14 @@ def content_status(langs: tuple[str, ...]) -> None:
         if status.state == tracking.MISSING and status.lang == tracking.SOURCE_LANGUAGE:
             detail = "no English source: write it, or remove the translations"
         elif status.state == tracking.MISSING:
-            detail = f"translate {tracking.SOURCE_LANGUAGE}/{status.slug}.md, then run: " \
-                     + tracking.mark_command(status.slug, status.lang)
+            detail = f"translate {tracking.SOURCE_LANGUAGE}/{status.slug}.md, then run: " + tracking.mark_command(
+                status.slug, status.lang
+            )
         elif status.reason.startswith(tracking.FIELD):
-            detail = (f"{status.reason}: check it against {tracking.SOURCE_LANGUAGE}/{status.slug}.md, then run: "
-                      + tracking.mark_command(status.slug, status.lang))
+            detail = (
+                f"{status.reason}: check it against {tracking.SOURCE_LANGUAGE}/{status.slug}.md, then run: "
+                + tracking.mark_command(status.slug, status.lang)
+            )
         else:
             detail = f"{status.reason}; update it, then run: {tracking.mark_command(status.slug, status.lang)}"
         click.echo(f"  {status.path}: {status.state}: {detail}")
@@ -98,8 +107,13 @@ def content_status(langs: tuple[str, ...]) -> None:
 
 @content.command("mark-current")
 @click.argument("slugs", nargs=-1, required=True)
-@click.option("--lang", "langs", multiple=True, type=click.Choice(tracking.TRANSLATION_LANGUAGES),
-              help="Only this language (repeat for more); default: every translation of the page.")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    type=click.Choice(tracking.TRANSLATION_LANGUAGES),
+    help="Only this language (repeat for more); default: every translation of the page.",
+)
 def content_mark_current(slugs: tuple[str, ...], langs: tuple[str, ...]) -> None:
     """Mark translations as matching their English page.
 

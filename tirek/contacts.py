@@ -16,8 +16,17 @@ from .languages import LANGUAGES
 from .sourcefile import Problem, display_path, load_yaml_list, text_in_each_language
 
 CONTACT_FIELDS = {
-    "id", "category", "name", "description", "trace", "phone", "email", "url",
-    "verified", "verified_on", "source",
+    "id",
+    "category",
+    "name",
+    "description",
+    "trace",
+    "phone",
+    "email",
+    "url",
+    "verified",
+    "verified_on",
+    "source",
 }
 # The contacts page shows the categories in this order, by need: someone to talk to first,
 # fire and gas last. Each is a section whose id pages link to (../contacts/#talk).
@@ -66,8 +75,9 @@ def load_contacts(path: Path, root: Path, problems: list[Problem]) -> list[Conta
 
 def by_category(contacts: list[Contact]) -> list[tuple[str, list[Contact]]]:
     """The verified contacts grouped in page order; empty categories left out."""
-    groups = [(category, [c for c in contacts if c.verified and c.category == category])
-              for category in CONTACT_CATEGORIES]
+    groups = [
+        (category, [c for c in contacts if c.verified and c.category == category]) for category in CONTACT_CATEGORIES
+    ]
     return [(category, entries) for category, entries in groups if entries]
 
 

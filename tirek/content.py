@@ -46,8 +46,11 @@ class ContentError(SystemExit):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         lines = [str(p) for p in problems]
-        super().__init__("Tirek cannot start: the content has problems.\n" + "\n".join(lines)
-                         + "\nFix them, or run 'flask --app app content check' for a full report.")
+        super().__init__(
+            "Tirek cannot start: the content has problems.\n"
+            + "\n".join(lines)
+            + "\nFix them, or run 'flask --app app content check' for a full report."
+        )
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,9 @@ def load_page(path: Path, lang: str, root: Path, problems: list[Problem]) -> Pag
         order = 1000
     legal_review = meta.get("legal_review")
     if "legal_review" in meta and not (legal_review == "pending" or isinstance(legal_review, dt.date)):
-        report("legal_review", "field 'legal_review' must be 'pending' or the date a lawyer reviewed the page (YYYY-MM-DD)")
+        report(
+            "legal_review", "field 'legal_review' must be 'pending' or the date a lawyer reviewed the page (YYYY-MM-DD)"
+        )
     sources = _read_sources(meta.get("sources"), lambda message: report("sources", message))
     keywords = _read_keywords(meta.get("keywords"), lambda message: report("keywords", message))
     translation_of = meta.get("translation_of")

@@ -97,18 +97,26 @@ def static_not_found() -> str:
     sections = []
     for lang in LANGUAGES:
         with force_locale(lang):
-            sections.append({
-                "lang": lang,
-                "title": gettext("Page not found"),
-                "text": gettext("There is no page at this address. It may have moved."),
-                "home": gettext("All topics"),
-            })
+            sections.append(
+                {
+                    "lang": lang,
+                    "title": gettext("Page not found"),
+                    "text": gettext("There is no page at this address. It may have moved."),
+                    "home": gettext("All topics"),
+                }
+            )
     with force_locale(DEFAULT_LANGUAGE):
         exit_label = gettext("Exit this page")
     # Shown at any depth, so the stylesheet is inside the page, allowed by its hash.
     style = inline_style()
-    return render_template("404-static.html", lang=DEFAULT_LANGUAGE, sections=sections,
-                           exit_label=exit_label, style=style, meta_policy=inline_policy(style, in_meta=True))
+    return render_template(
+        "404-static.html",
+        lang=DEFAULT_LANGUAGE,
+        sections=sections,
+        exit_label=exit_label,
+        style=style,
+        meta_policy=inline_policy(style, in_meta=True),
+    )
 
 
 def checksums(files: dict[str, bytes]) -> str:
@@ -172,8 +180,7 @@ def clear_previous_copy(target: Path) -> None:
     if not target.is_dir():
         raise ExportError(f"{target}: exists and is not a folder")
     present = sorted(
-        Path(folder, name).relative_to(target).as_posix()
-        for folder, _, names in os.walk(target) for name in names
+        Path(folder, name).relative_to(target).as_posix() for folder, _, names in os.walk(target) for name in names
     )
     if not present:
         return
@@ -181,8 +188,9 @@ def clear_previous_copy(target: Path) -> None:
     strangers = [name for name in present if name not in listed]
     if not (target / CHECKSUMS).is_file() or strangers:
         example = strangers[0] if strangers else present[0]
-        raise ExportError(f"{target}: not empty and not a previous copy ({example} is not part of one); "
-                          "choose a new or empty folder")
+        raise ExportError(
+            f"{target}: not empty and not a previous copy ({example} is not part of one); choose a new or empty folder"
+        )
     for name in present:
         (target / name).unlink()
     for folder, _, _ in sorted(os.walk(target), key=lambda entry: -len(entry[0])):
@@ -229,14 +237,21 @@ def read_signing_key(key_file: Path, configured: signing.PublicKey | None) -> si
         raise ExportError(f"{key_file}: {error}") from None
     public = key.public_key
     if configured is None:
-        click.echo(f"warning: TIREK_SIGNING_PUBLIC_KEY is not set, so the copy shows readers no fingerprint; "
-                   f"set it to {public.text}", err=True)
+        click.echo(
+            f"warning: TIREK_SIGNING_PUBLIC_KEY is not set, so the copy shows readers no fingerprint; "
+            f"set it to {public.text}",
+            err=True,
+        )
     elif configured != public:
-        raise ExportError(f"{key_file}: this key ({public.id_hex}) is not the one in TIREK_SIGNING_PUBLIC_KEY "
-                          f"({configured.id_hex}); the copy would show a fingerprint its signature does not match")
+        raise ExportError(
+            f"{key_file}: this key ({public.id_hex}) is not the one in TIREK_SIGNING_PUBLIC_KEY "
+            f"({configured.id_hex}); the copy would show a fingerprint its signature does not match"
+        )
     if key_file.stat().st_mode & 0o077:
-        click.echo(f"warning: {key_file}: other users of this computer can read the secret key "
-                   f"(chmod 600 {key_file})", err=True)
+        click.echo(
+            f"warning: {key_file}: other users of this computer can read the secret key (chmod 600 {key_file})",
+            err=True,
+        )
     return key
 
 
@@ -250,11 +265,15 @@ def signature(files: dict[str, bytes], key: signing.SecretKey, site) -> bytes:
 
 @click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the copy as one zip file.")
-@click.option("--sign", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help=f"Sign {CHECKSUMS} with this secret key (made by 'flask --app app mirror keygen'): "
-                   f"writes {SIGNATURE}.")
+@click.option(
+    "--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the copy as one zip file."
+)
+@click.option(
+    "--sign",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"Sign {CHECKSUMS} with this secret key (made by 'flask --app app mirror keygen'): writes {SIGNATURE}.",
+)
 @with_appcontext
 def export_command(directory: Path, zip_path: Path | None, key_file: Path | None) -> None:
     """Write a complete static copy of the site into DIRECTORY."""

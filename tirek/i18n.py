@@ -92,9 +92,11 @@ def _markup_problems(catalog, po_path: Path) -> list[str]:
     for message in list(catalog)[1:]:
         for source, text in pairs(message):
             if markup(text) != markup(source):
-                problems.append(f"{po_path}:{message.lineno}: the translation of {message.id!r} has HTML that "
-                                f"differs from the source ({', '.join(sorted(markup(text).elements())) or 'none'}): "
-                                "translations are plain text; run 'flask --app app translations check'")
+                problems.append(
+                    f"{po_path}:{message.lineno}: the translation of {message.id!r} has HTML that "
+                    f"differs from the source ({', '.join(sorted(markup(text).elements())) or 'none'}): "
+                    "translations are plain text; run 'flask --app app translations check'"
+                )
                 break
     return problems
 
@@ -107,8 +109,12 @@ def _drop_broken_placeholders(catalog, po_path: Path) -> None:
     """
     for message in list(catalog)[1:]:
         if any(placeholders(text) - placeholders(source) for source, text in pairs(message)):
-            log.warning("%s:%s: translation of %r has placeholders that differ; using the source text",
-                        po_path, message.lineno, message.id)
+            log.warning(
+                "%s:%s: translation of %r has placeholders that differ; using the source text",
+                po_path,
+                message.lineno,
+                message.id,
+            )
             message.string = "" if isinstance(message.id, str) else ("",) * len(message.string)
 
 
@@ -119,6 +125,7 @@ def escape_translations(jinja_env) -> None:
     translator could write markup into every page. These escape the translated string, then fill
     in its placeholders, whose values Markup escapes too.
     """
+
     def fill(context, text: str, variables: dict):
         if context.eval_ctx.autoescape:
             text = escape(text)

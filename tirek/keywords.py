@@ -27,8 +27,10 @@ def sort_key(word: str, lang: str):
     order = alphabet + "".join(c for c in LATIN if c not in alphabet) + ALPHABETS["ru"] + ALPHABETS["kk"]
     letters = word.casefold()
     # Spaces and dashes first, so "pass on" comes before "passport", as in a dictionary.
-    return [(1, int(c)) if c.isdigit() else (2, order.index(c)) if c in order
-            else (3, ord(c)) if c.isalpha() else (0, 0) for c in letters], word
+    return [
+        (1, int(c)) if c.isdigit() else (2, order.index(c)) if c in order else (3, ord(c)) if c.isalpha() else (0, 0)
+        for c in letters
+    ], word
 
 
 def heading(word: str) -> str:

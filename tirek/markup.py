@@ -18,10 +18,31 @@ import bleach
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
-ALLOWED_TAGS = frozenset({
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "code", "pre",
-    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "strong",
+        "em",
+        "code",
+        "pre",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "hr",
+        "br",
+    }
+)
 ALLOWED_PROTOCOLS = frozenset({"https", "mailto", "tel"})
 # One address, nothing that a mail app would read as a second one or as headers.
 MAILTO_ADDRESS = re.compile(r"[^@\s,;?&<>]+@[^@\s,;?&<>]+")
@@ -35,8 +56,10 @@ def too_slow_to_render(text: str) -> str | None:
     """Why this Markdown would hold up start-up, or None."""
     brackets = text.count("[")
     if brackets > MAX_BRACKETS:
-        return (f"has {brackets:,} '[' characters; a page may have at most {MAX_BRACKETS:,} "
-                "(each link uses one): split the page")
+        return (
+            f"has {brackets:,} '[' characters; a page may have at most {MAX_BRACKETS:,} "
+            "(each link uses one): split the page"
+        )
     return None
 
 
@@ -63,8 +86,14 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
     return name in {"h2": ("id",), "h3": ("id",), "h4": ("id",), "th": ("align",), "td": ("align",)}.get(tag, ())
 
 
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "h2": ["id"], "h3": ["id"], "h4": ["id"],
-                      "th": ["align"], "td": ["align"]}
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "h2": ["id"],
+    "h3": ["id"],
+    "h4": ["id"],
+    "th": ["align"],
+    "td": ["align"],
+}
 
 
 def _markdown() -> markdown.Markdown:

@@ -58,8 +58,11 @@ def keygen(keyfile: Path) -> None:
 
 @mirror.command("verify")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--public-key", "public_key",
-              help="The public key: its line of base64, or a .pub file. Default: TIREK_SIGNING_PUBLIC_KEY.")
+@click.option(
+    "--public-key",
+    "public_key",
+    help="The public key: its line of base64, or a .pub file. Default: TIREK_SIGNING_PUBLIC_KEY.",
+)
 def verify(directory: Path, public_key: str | None) -> None:
     """Check a copy: the signature, every file listed in SHA256SUMS, and no other files.
 
@@ -99,8 +102,9 @@ def check_copy(folder: Path, key: signing.PublicKey | None) -> tuple[list[str], 
 
     signature_file = folder / SIGNATURE
     if key is None:
-        problems.append(f"{SIGNATURE}: no public key to check it against: "
-                        "pass --public-key or set TIREK_SIGNING_PUBLIC_KEY")
+        problems.append(
+            f"{SIGNATURE}: no public key to check it against: pass --public-key or set TIREK_SIGNING_PUBLIC_KEY"
+        )
     elif not signature_file.is_file():
         problems.append(f"{SIGNATURE}: missing: the copy is not signed")
     else:

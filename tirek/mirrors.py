@@ -38,8 +38,9 @@ def load_mirrors(path: Path, root: Path, problems: list[Problem]) -> list[Mirror
     if not path.exists():
         return []
     where = display_path(path, root)
-    entries = load_yaml_list(path, root, problems, "mirrors must be a list of entries ('- url: …'), or []",
-                             empty_ok=True)
+    entries = load_yaml_list(
+        path, root, problems, "mirrors must be a list of entries ('- url: …'), or []", empty_ok=True
+    )
     mirrors, urls = [], set()
     for entry, line in entries or []:
         mirror = _read_mirror(entry, where, line, problems)

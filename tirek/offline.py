@@ -105,8 +105,12 @@ def web_app_manifest(config, asset_manifest: dict[str, str]) -> dict:
         "background_color": BACKGROUND_COLOR,
         "theme_color": THEME_COLOR,
         "icons": [
-            {"src": relative(f"/static/{asset_manifest[name]}", MANIFEST_PATH),
-             "sizes": sizes, "type": "image/png", "purpose": purpose}
+            {
+                "src": relative(f"/static/{asset_manifest[name]}", MANIFEST_PATH),
+                "sizes": sizes,
+                "type": "image/png",
+                "purpose": purpose,
+            }
             for name, sizes, purpose in ICONS
         ],
     }
@@ -134,5 +138,6 @@ def manifest():
 @offline.route("/<lang:lang>/offline/")
 def offline_page(lang: str):
     """What the service worker shows for a page it has not saved when there is no network."""
-    return render_template("offline.html", lang=lang, topics=site().topics(lang),
-                           alternates=alternates(lang, "offline"))
+    return render_template(
+        "offline.html", lang=lang, topics=site().topics(lang), alternates=alternates(lang, "offline")
+    )

@@ -62,21 +62,49 @@ TOKEN = re.compile(r"[^\W_]+")  # letters and digits: [\p{L}\p{N}]+ in JavaScrip
 # Where full Unicode case folding differs from lower-casing in the Latin, Greek and Cyrillic
 # blocks (JavaScript has no casefold()).
 FOLD_EXTRA = {
-    "\u00b5": "\u03bc", "\u00df": "ss", "\u0149": "\u02bcn", "\u017f": "s", "\u01f0": "j\u030c",
-    "\u0345": "\u03b9", "\u0390": "\u03b9\u0308\u0301", "\u03b0": "\u03c5\u0308\u0301",
-    "\u03c2": "\u03c3", "\u03d0": "\u03b2", "\u03d1": "\u03b8", "\u03d5": "\u03c6",
-    "\u03d6": "\u03c0", "\u03f0": "\u03ba", "\u03f1": "\u03c1", "\u03f5": "\u03b5",
-    "\u1c80": "\u0432", "\u1c81": "\u0434", "\u1c82": "\u043e", "\u1c83": "\u0441",
-    "\u1c84": "\u0442", "\u1c85": "\u0442", "\u1c86": "\u044a", "\u1c87": "\u0463",
-    "\u1c88": "\ua64b", "\u1e96": "h\u0331", "\u1e97": "t\u0308", "\u1e98": "w\u030a",
-    "\u1e99": "y\u030a", "\u1e9a": "a\u02be", "\u1e9b": "\u1e61", "\u1e9e": "ss",
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-    "\ufb05": "st", "\ufb06": "st",
+    "\u00b5": "\u03bc",
+    "\u00df": "ss",
+    "\u0149": "\u02bcn",
+    "\u017f": "s",
+    "\u01f0": "j\u030c",
+    "\u0345": "\u03b9",
+    "\u0390": "\u03b9\u0308\u0301",
+    "\u03b0": "\u03c5\u0308\u0301",
+    "\u03c2": "\u03c3",
+    "\u03d0": "\u03b2",
+    "\u03d1": "\u03b8",
+    "\u03d5": "\u03c6",
+    "\u03d6": "\u03c0",
+    "\u03f0": "\u03ba",
+    "\u03f1": "\u03c1",
+    "\u03f5": "\u03b5",
+    "\u1c80": "\u0432",
+    "\u1c81": "\u0434",
+    "\u1c82": "\u043e",
+    "\u1c83": "\u0441",
+    "\u1c84": "\u0442",
+    "\u1c85": "\u0442",
+    "\u1c86": "\u044a",
+    "\u1c87": "\u0463",
+    "\u1c88": "\ua64b",
+    "\u1e96": "h\u0331",
+    "\u1e97": "t\u0308",
+    "\u1e98": "w\u030a",
+    "\u1e99": "y\u030a",
+    "\u1e9a": "a\u02be",
+    "\u1e9b": "\u1e61",
+    "\u1e9e": "ss",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
     "\u0451": "\u0435",  # «ё» is written as «е» more often than not
 }
 # Latin letters that look Cyrillic: phones without a Kazakh keyboard type «бiлiм» for «білім».
-LOOKALIKES = {"a": "а", "c": "с", "e": "е", "h": "һ", "i": "і", "k": "к", "o": "о",
-              "p": "р", "x": "х", "y": "у"}
+LOOKALIKES = {"a": "а", "c": "с", "e": "е", "h": "һ", "i": "і", "k": "к", "o": "о", "p": "р", "x": "х", "y": "у"}
 CYRILLIC = "\u0400-\u04ff"
 
 # What may follow a shared stem. Russian and English: one ending. Kazakh adds suffix after
@@ -137,15 +165,24 @@ def endings_for(lang: str) -> set[str]:
 def rules(lang: str) -> dict:
     """The tables search.js needs, for the index file of ``lang`` (JSON-ready)."""
     return {
-        "maxQueryChars": MAX_QUERY_CHARS, "maxQueryTokens": MAX_QUERY_TOKENS,
-        "minTokenLength": MIN_TOKEN_LENGTH, "maxResults": MAX_RESULTS,
-        "snippetWordsBefore": SNIPPET_WORDS_BEFORE, "snippetWords": SNIPPET_WORDS,
-        "minStem": MIN_STEM, "minTypo": MIN_TYPO, "maxEnding": MAX_ENDING,
-        "fold": FOLD_EXTRA, "lookalikes": LOOKALIKES, "cyrillic": CYRILLIC,
+        "maxQueryChars": MAX_QUERY_CHARS,
+        "maxQueryTokens": MAX_QUERY_TOKENS,
+        "minTokenLength": MIN_TOKEN_LENGTH,
+        "maxResults": MAX_RESULTS,
+        "snippetWordsBefore": SNIPPET_WORDS_BEFORE,
+        "snippetWords": SNIPPET_WORDS,
+        "minStem": MIN_STEM,
+        "minTypo": MIN_TYPO,
+        "maxEnding": MAX_ENDING,
+        "fold": FOLD_EXTRA,
+        "lookalikes": LOOKALIKES,
+        "cyrillic": CYRILLIC,
         "stopWords": sorted(set(STOP_WORDS.split())),
-        "endings": sorted(endings_for(lang)), "chain": lang in CHAIN_LANGUAGES,
+        "endings": sorted(endings_for(lang)),
+        "chain": lang in CHAIN_LANGUAGES,
         "alternations": list(ALTERNATIONS.get(lang, ())),
-        "minCrisisTypo": MIN_CRISIS_TYPO, "minCrisisPartial": MIN_CRISIS_PARTIAL,
+        "minCrisisTypo": MIN_CRISIS_TYPO,
+        "minCrisisPartial": MIN_CRISIS_PARTIAL,
     }
 
 
@@ -178,7 +215,7 @@ class Matcher:
 
     def all_words(self, query: str) -> list[str]:
         """The query's words of two letters or more, once each (crisis words are read from these)."""
-        text = unicodedata.normalize("NFC", query[:self.table["maxQueryChars"]])
+        text = unicodedata.normalize("NFC", query[: self.table["maxQueryChars"]])
         words: list[str] = []
         for _, _, word in self.tokens(text):
             if len(word) >= self.table["minTokenLength"] and word not in words:
@@ -189,7 +226,7 @@ class Matcher:
         """The words to search for: all_words without the stop words (unless that leaves none)."""
         words = self.all_words(query)
         subject = [word for word in words if word not in self.stop_words]
-        return (subject or words)[:self.table["maxQueryTokens"]]
+        return (subject or words)[: self.table["maxQueryTokens"]]
 
     def is_ending(self, rest: str) -> bool:
         if rest == "" or rest in self.endings:
@@ -207,8 +244,13 @@ class Matcher:
 
     def same_stem(self, q: str, w: str, p: int) -> bool:
         """Do q and w, sharing their first p letters, differ only in their endings?"""
-        if (p < len(q) and p < len(w) and q[p] + w[p] in self.alternations
-                and self.is_ending(q[p + 1:]) and self.is_ending(w[p + 1:])):
+        if (
+            p < len(q)
+            and p < len(w)
+            and q[p] + w[p] in self.alternations
+            and self.is_ending(q[p + 1 :])
+            and self.is_ending(w[p + 1 :])
+        ):
             return True
         for k in range(p, self.min_stem - 1, -1):
             if len(q) - k > self.max_ending or len(w) - k > self.max_ending:
@@ -242,14 +284,20 @@ def one_edit_prefix(t: str, w: str, p: int) -> bool:
 
     ``p`` is the length of their common prefix, which is shorter than ``t``.
     """
-    rest = t[p + 1:]
+    rest = t[p + 1 :]
     if w.startswith(rest, p):  # t has one letter too many
         return True
-    if p < len(w) and (w.startswith(rest, p + 1)  # one letter differs
-                       or w.startswith(t[p:], p + 1)):  # t lacks one letter
+    if (
+        p < len(w)
+        and (
+            w.startswith(rest, p + 1)  # one letter differs
+            or w.startswith(t[p:], p + 1)
+        )
+    ):  # t lacks one letter
         return True
-    return (p + 1 < len(t) and p + 1 < len(w) and t[p] == w[p + 1] and t[p + 1] == w[p]
-            and w.startswith(t[p + 2:], p + 2))
+    return (
+        p + 1 < len(t) and p + 1 < len(w) and t[p] == w[p + 1] and t[p + 1] == w[p] and w.startswith(t[p + 2 :], p + 2)
+    )
 
 
 @lru_cache(maxsize=8)
@@ -317,7 +365,7 @@ def term_levels(index: dict, q: str) -> dict[int, int]:
     """
     m, terms = matcher_of(index), index["terms"]
     found: dict[int, int] = {}
-    start = q[:m.min_stem] if len(q) >= m.min_stem else q
+    start = q[: m.min_stem] if len(q) >= m.min_stem else q
     i = bisect_left(terms, start)
     while i < len(terms) and terms[i].startswith(start):
         level = m.quality(q, terms[i])
@@ -381,8 +429,12 @@ def rank(index: dict, levels: list[dict[int, int]]) -> list[int]:
 
 def result(m: Matcher, index: dict, doc: list, matches) -> dict:
     url, title, summary, text, lang = doc
-    return {"url": url, "lang": lang, "title": marked(m, title, matches),
-            "snippet": snippet(m, index["rules"], summary, text, matches)}
+    return {
+        "url": url,
+        "lang": lang,
+        "title": marked(m, title, matches),
+        "snippet": snippet(m, index["rules"], summary, text, matches),
+    }
 
 
 @lru_cache(maxsize=256)
@@ -431,8 +483,7 @@ def snippet(m: Matcher, table: dict, summary: str, text: str, matches) -> list[l
         if summary:
             return [[summary, False]]
         window, more, start = head[:after], len(head) > after, 0
-    segments = _segments(text, window, 0 if start == 0 else window[0][0],
-                         window[-1][1] if more else None, matches)
+    segments = _segments(text, window, 0 if start == 0 else window[0][0], window[-1][1] if more else None, matches)
     if start > 0:
         segments.insert(0, ["… ", False])
     if more:
@@ -473,8 +524,9 @@ def crisis(index: dict, query: str) -> list[list[str]]:
     table = index["rules"]
     links: list[list[str]] = []
     for entry in index["crisis"]:
-        if any(all(any(begins(table, stem, word) for word in words) for stem in trigger)
-               for trigger in entry["triggers"]):
+        if any(
+            all(any(begins(table, stem, word) for word in words) for stem in trigger) for trigger in entry["triggers"]
+        ):
             links += [link for link in entry["links"] if link not in links]
     return links
 
@@ -491,6 +543,7 @@ def begins(table: dict, stem: str, word: str) -> bool:
 
 
 # The answer the reader sees: crisis help, then this language, else the other two
+
 
 def answer(indexes: dict[str, dict], lang: str, query: str) -> dict:
     """{"crisis": [[url, heading, title], …], "total", "results", "elsewhere": True when the results

@@ -37,8 +37,9 @@ from .languages import LANGUAGE_NAMES, LANGUAGES, fallback_order
 from .search import BODY, INDEX_VERSION, MIN_TOKEN_LENGTH, SUMMARY, TITLE, Matcher, rules
 from .sitemap import page_path
 
-BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "td", "th", "tr", "blockquote", "pre", "br", "hr",
-                    "ul", "ol", "table"})
+BLOCKS = frozenset(
+    {"p", "h2", "h3", "h4", "li", "td", "th", "tr", "blockquote", "pre", "br", "hr", "ul", "ol", "table"}
+)
 HEADINGS = frozenset({"h2", "h3", "h4"})
 
 
@@ -79,10 +80,16 @@ def build_index(site: Site, lang: str, links: dict[str, list[list[str]]] | None 
     docs, fields = [], []
     for page in site.topics(lang):
         text, headings = html_to_text(page.html)
-        docs.append([f"../{page.slug}/", clean(page.title), clean(page.summary),
-                     text, page.lang])
-        fields.append(((page.title, TITLE), (page.summary, SUMMARY), (headings, SUMMARY),
-                       (" ".join(page.keywords), SUMMARY), (text, BODY)))
+        docs.append([f"../{page.slug}/", clean(page.title), clean(page.summary), text, page.lang])
+        fields.append(
+            (
+                (page.title, TITLE),
+                (page.summary, SUMMARY),
+                (headings, SUMMARY),
+                (" ".join(page.keywords), SUMMARY),
+                (text, BODY),
+            )
+        )
     contacts_text = " · ".join(
         clean(" — ".join(filter(None, (c.name[lang], c.description[lang], c.phone, c.email))))
         for c in site.verified_contacts()
@@ -100,8 +107,10 @@ def build_index(site: Site, lang: str, links: dict[str, list[list[str]]] | None 
                     pages[doc] = weight
     terms = sorted(best)
     links = links or {}
-    crisis = [dict(entry, links=links.get(entry["name"], []))
-              for entry in crisis_table(matcher.normalize_word, MIN_TOKEN_LENGTH)]
+    crisis = [
+        dict(entry, links=links.get(entry["name"], []))
+        for entry in crisis_table(matcher.normalize_word, MIN_TOKEN_LENGTH)
+    ]
     here = search_path(lang)
     return {
         "version": INDEX_VERSION,
@@ -112,8 +121,9 @@ def build_index(site: Site, lang: str, links: dict[str, list[list[str]]] | None 
         "terms": terms,
         "postings": [[doc * 4 + weight for doc, weight in sorted(best[t].items())] for t in terms],
         "crisis": crisis,
-        "others": [[other, posixpath.relpath(index_path(other), here)]
-                   for other in fallback_order(lang) if other != lang],
+        "others": [
+            [other, posixpath.relpath(index_path(other), here)] for other in fallback_order(lang) if other != lang
+        ],
     }
 
 

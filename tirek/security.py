@@ -32,12 +32,32 @@ META_CONTENT_SECURITY_POLICY = "; ".join(d for d in POLICY_DIRECTIVES if not d.s
 
 # Every powerful feature is off: the pages only show text and links.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()" for feature in (
-        "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read",
-        "display-capture", "encrypted-media", "gamepad", "geolocation", "gyroscope", "hid",
-        "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials",
-        "payment", "publickey-credentials-create", "publickey-credentials-get", "screen-wake-lock",
-        "serial", "usb", "xr-spatial-tracking",
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
     )
 )
 
@@ -107,11 +127,13 @@ class _HeadersOnEveryResponse:
             headers["Onion-Location"] = onion
 
         def start(status, response_headers, exc_info=None):
-            html = any(n.lower() == "content-type" and v.lower().startswith("text/html")
-                       for n, v in response_headers)
+            html = any(n.lower() == "content-type" and v.lower().startswith("text/html") for n, v in response_headers)
             dropped = {"set-cookie", "cache-control"} if html else {"set-cookie"}
-            kept = [(n, without_host(v, environ) if n.lower() == "location" else v)
-                    for n, v in response_headers if n.lower() not in dropped]
+            kept = [
+                (n, without_host(v, environ) if n.lower() == "location" else v)
+                for n, v in response_headers
+                if n.lower() not in dropped
+            ]
             if html:
                 # No page in the HTTP cache: the service worker's copy is the one kept offline,
                 # and "Remove from this device" deletes it.
@@ -126,7 +148,7 @@ class _HeadersOnEveryResponse:
 class DropClientAddresses(logging.Filter):
     """Drops the development server's request lines, which start with the client's address."""
 
-    REQUEST_LINE = re.compile(r'^\S+ - - \[')
+    REQUEST_LINE = re.compile(r"^\S+ - - \[")
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not self.REQUEST_LINE.match(str(record.msg))

@@ -82,15 +82,17 @@ class SecretKey:
     def file_text(self) -> str:
         body = SIG_ALG + self.key_id + self.seed + self.public_key.key
         checksum = hashlib.blake2b(body, digest_size=32).digest()
-        data = (SIG_ALG + KDF_NONE + CHK_ALG + bytes(32 + 8 + 8) + self.key_id
-                + self.seed + self.public_key.key + checksum)
-        return f"{UNTRUSTED}minisign secret key, not encrypted: keep this file private\n" \
-               f"{base64.b64encode(data).decode()}\n"
+        data = (
+            SIG_ALG + KDF_NONE + CHK_ALG + bytes(32 + 8 + 8) + self.key_id + self.seed + self.public_key.key + checksum
+        )
+        return (
+            f"{UNTRUSTED}minisign secret key, not encrypted: keep this file private\n"
+            f"{base64.b64encode(data).decode()}\n"
+        )
 
 
 def generate() -> SecretKey:
-    return SecretKey(secrets.token_bytes(KEY_ID_BYTES),
-                     Ed25519PrivateKey.generate().private_bytes_raw())
+    return SecretKey(secrets.token_bytes(KEY_ID_BYTES), Ed25519PrivateKey.generate().private_bytes_raw())
 
 
 def _decode(line: str, size: int, what: str) -> bytes:
@@ -113,7 +115,7 @@ def read_public_key(text: str) -> PublicKey:
     data = _decode(lines[0], 2 + KEY_ID_BYTES + 32, "public key (expected one line of base64, as minisign.pub has)")
     if data[:2] != SIG_ALG:
         raise SigningError("not an Ed25519 minisign public key")
-    return PublicKey(data[2:2 + KEY_ID_BYTES], data[2 + KEY_ID_BYTES:])
+    return PublicKey(data[2 : 2 + KEY_ID_BYTES], data[2 + KEY_ID_BYTES :])
 
 
 def read_secret_key(text: str) -> SecretKey:
@@ -125,14 +127,16 @@ def read_secret_key(text: str) -> SecretKey:
     if sig_alg != SIG_ALG or chk_alg != CHK_ALG:
         raise SigningError("not an Ed25519 minisign secret key")
     if kdf_alg == KDF_SCRYPT:
-        raise SigningError("the key is protected by a password; this tool reads only keys without one "
-                           "(made by 'flask --app app mirror keygen' or 'minisign -G -W')")
+        raise SigningError(
+            "the key is protected by a password; this tool reads only keys without one "
+            "(made by 'flask --app app mirror keygen' or 'minisign -G -W')"
+        )
     if kdf_alg != KDF_NONE:
         raise SigningError("unknown key protection in the minisign secret key")
     start = 6 + 32 + 8 + 8
-    key_id = data[start:start + KEY_ID_BYTES]
-    secret = data[start + KEY_ID_BYTES:start + KEY_ID_BYTES + 64]
-    checksum = data[start + KEY_ID_BYTES + 64:]
+    key_id = data[start : start + KEY_ID_BYTES]
+    secret = data[start + KEY_ID_BYTES : start + KEY_ID_BYTES + 64]
+    checksum = data[start + KEY_ID_BYTES + 64 :]
     # minisign -W leaves the checksum of an unencrypted key empty (zeros); ours fills it in.
     if checksum != bytes(32) and checksum != hashlib.blake2b(SIG_ALG + key_id + secret, digest_size=32).digest():
         raise SigningError("the secret key is damaged (its checksum does not match)")
@@ -148,10 +152,12 @@ def sign(key: SecretKey, message: bytes, trusted_comment: str) -> str:
         raise SigningError("the trusted comment must be one line")
     signature = key.sign_raw(hashlib.blake2b(message).digest())
     global_signature = key.sign_raw(signature + trusted_comment.encode())
-    return (f"{UNTRUSTED}signature from minisign secret key\n"
-            f"{base64.b64encode(SIG_ALG_PREHASHED + key.key_id + signature).decode()}\n"
-            f"{TRUSTED}{trusted_comment}\n"
-            f"{base64.b64encode(global_signature).decode()}\n")
+    return (
+        f"{UNTRUSTED}signature from minisign secret key\n"
+        f"{base64.b64encode(SIG_ALG_PREHASHED + key.key_id + signature).decode()}\n"
+        f"{TRUSTED}{trusted_comment}\n"
+        f"{base64.b64encode(global_signature).decode()}\n"
+    )
 
 
 def verify(public_key: PublicKey, message: bytes, signature_text: str) -> str:
@@ -161,7 +167,7 @@ def verify(public_key: PublicKey, message: bytes, signature_text: str) -> str:
         raise SigningError("not a minisign signature (four lines: comment, signature, trusted comment, signature)")
     data = _decode(lines[1], 2 + KEY_ID_BYTES + 64, "signature")
     global_signature = _decode(lines[3], 64, "signature (the last line)")
-    sig_alg, key_id, signature = data[:2], data[2:2 + KEY_ID_BYTES], data[2 + KEY_ID_BYTES:]
+    sig_alg, key_id, signature = data[:2], data[2 : 2 + KEY_ID_BYTES], data[2 + KEY_ID_BYTES :]
     if sig_alg == SIG_ALG_PREHASHED:
         signed = hashlib.blake2b(message).digest()
     elif sig_alg == SIG_ALG:
@@ -170,13 +176,14 @@ def verify(public_key: PublicKey, message: bytes, signature_text: str) -> str:
         raise SigningError("unknown signature algorithm")
     if key_id != public_key.key_id:
         raise SigningError(f"signed with key {key_id[::-1].hex().upper()}, not with {public_key.id_hex}")
-    trusted_comment = lines[2][len(TRUSTED):]
+    trusted_comment = lines[2][len(TRUSTED) :]
     verifier = Ed25519PublicKey.from_public_bytes(public_key.key)
     try:
         verifier.verify(signature, signed)
     except InvalidSignature:
-        raise SigningError("the signature does not match the file: the file was changed, "
-                           "or signed with another key") from None
+        raise SigningError(
+            "the signature does not match the file: the file was changed, or signed with another key"
+        ) from None
     try:
         verifier.verify(global_signature, signature + trusted_comment.encode())
     except InvalidSignature:
@@ -193,5 +200,7 @@ def configured_public_key(config) -> PublicKey | None:
         return read_public_key(str(value))
     except SigningError as error:
         # A SystemExit, so that flask run and gunicorn print this line instead of a traceback.
-        raise SystemExit(f"TIREK_SIGNING_PUBLIC_KEY: {error}; set it to the line of base64 that "
-                         "'flask --app app mirror keygen' printed") from None
+        raise SystemExit(
+            f"TIREK_SIGNING_PUBLIC_KEY: {error}; set it to the line of base64 that "
+            "'flask --app app mirror keygen' printed"
+        ) from None

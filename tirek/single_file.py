@@ -36,8 +36,13 @@ BUDGET_GZIPPED = 150 * 1024
 DOWNLOAD_NAME = "reader-{lang}.html"
 COPY_ID, SEARCH_ID, CONTACTS_ID, MIRRORS_ID = "copy", "search", "contacts", "mirrors"
 # The app's pages, as a link in a content page may name them, and where each goes in the file.
-APP_PAGE_IDS = {"contacts": CONTACTS_ID, "mirrors": MIRRORS_ID, "search": SEARCH_ID,
-                "remove": COPY_ID, **{name: COPY_ID for name in DOWNLOAD_FILES}}
+APP_PAGE_IDS = {
+    "contacts": CONTACTS_ID,
+    "mirrors": MIRRORS_ID,
+    "search": SEARCH_ID,
+    "remove": COPY_ID,
+    **{name: COPY_ID for name in DOWNLOAD_FILES},
+}
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ def anchor(path: str, fragment: str, slugs) -> str:
 def into_file(page_html: str, base: str, prefix: str, slugs) -> str:
     """A page's HTML made to live inside the file: its ids prefixed, its links to the site turned
     into #fragments, its headings one level down (the page title is the file's <h2>)."""
+
     def link(match: re.Match) -> str:
         href = html.unescape(match[1])
         parts = urlsplit(href)
@@ -118,15 +124,23 @@ def into_file(page_html: str, base: str, prefix: str, slugs) -> str:
 
 def render_copy(lang: str, site, public_key) -> str:
     slugs = set(site.slugs)
-    topics = [(page, into_file(page.html, f"/{lang}/{page.slug}/", page.slug, slugs))
-              for page in site.topics(lang)]
+    topics = [(page, into_file(page.html, f"/{lang}/{page.slug}/", page.slug, slugs)) for page in site.topics(lang)]
     intro = site.home(lang)
     intro_html = into_file(intro.html, f"/{lang}/", HOME_SLUG, slugs) if intro else ""
     style = inline_style()
     return render_template(
-        "single-file.html", lang=lang, intro=intro, intro_html=intro_html, topics=topics,
-        groups=by_category(site.contacts), mirrors=site.mirrors, date=content_date(site),
-        police_url=anchor(f"/{lang}/police/", "", slugs), public_key=public_key, style=style, meta_policy=inline_policy(style, in_meta=True),
+        "single-file.html",
+        lang=lang,
+        intro=intro,
+        intro_html=intro_html,
+        topics=topics,
+        groups=by_category(site.contacts),
+        mirrors=site.mirrors,
+        date=content_date(site),
+        police_url=anchor(f"/{lang}/police/", "", slugs),
+        public_key=public_key,
+        style=style,
+        meta_policy=inline_policy(style, in_meta=True),
     )
 
 
@@ -135,8 +149,10 @@ def copy_response(lang: str):
     app = current_app
     rendered = app.extensions.setdefault("tirek_single_file", {})
     if lang not in rendered:
-        rendered[lang] = (render_copy(lang, app.extensions["tirek_site"], app.extensions["tirek_public_key"]),
-                          inline_policy(inline_style()))
+        rendered[lang] = (
+            render_copy(lang, app.extensions["tirek_site"], app.extensions["tirek_public_key"]),
+            inline_policy(inline_style()),
+        )
     body, policy = rendered[lang]
     response = app.response_class(body, mimetype="text/html")
     response.headers["Content-Security-Policy"] = policy

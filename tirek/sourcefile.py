@@ -62,8 +62,14 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
         return None
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        problems.append(Problem(where, 1, f"is {size // 1024} KB; a content file may be at most "
-                                          f"{MAX_FILE_BYTES // 1024} KB: split it into several pages"))
+        problems.append(
+            Problem(
+                where,
+                1,
+                f"is {size // 1024} KB; a content file may be at most "
+                f"{MAX_FILE_BYTES // 1024} KB: split it into several pages",
+            )
+        )
         return None
     try:
         # utf-8-sig: some editors start the file with an invisible byte-order mark.
@@ -77,8 +83,14 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     control = CONTROL_CHARACTER.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
-        problems.append(Problem(where, line, f"contains an invisible control character (U+{ord(control[0]):04X}): "
-                                             "delete it (retyping the line removes it)"))
+        problems.append(
+            Problem(
+                where,
+                line,
+                f"contains an invisible control character (U+{ord(control[0]):04X}): "
+                "delete it (retyping the line removes it)",
+            )
+        )
         return None
     return text
 
@@ -100,11 +112,12 @@ def split_front_matter(text: str) -> FrontMatter:
     """The YAML between the opening and closing '---' lines, and the Markdown after them."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(1, "front matter missing: the file must start with a '---' line, "
-                                  "then the fields, then another '---' line")
+        raise FrontMatterError(
+            1, "front matter missing: the file must start with a '---' line, then the fields, then another '---' line"
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
-            return FrontMatter("".join(lines[1:index]), "".join(lines[index + 1:]), index + 2)
+            return FrontMatter("".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2)
     raise FrontMatterError(len(lines), "front matter is not closed: add a '---' line after the last field")
 
 
@@ -131,8 +144,9 @@ class _NoAliasLoader(yaml.SafeLoader):
             event = self.peek_event()
             raise _Refused(
                 problem="'*' starts an alias, which content files may not use; "
-                        "write the value out, or put text that starts with '*' in double quotes",
-                problem_mark=event.start_mark)
+                "write the value out, or put text that starts with '*' in double quotes",
+                problem_mark=event.start_mark,
+            )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
@@ -182,7 +196,9 @@ def parse_yaml(text: str):
         # YAML reads 2026-13-01 as a date, then fails to build it; or a number is thousands of digits long.
         line = _impossible_date_line(text)
         if line is None:
-            raise YamlProblem(_line_of(text, r"\d{1000}"), "a number too long to read: put it in double quotes") from None
+            raise YamlProblem(
+                _line_of(text, r"\d{1000}"), "a number too long to read: put it in double quotes"
+            ) from None
         raise YamlProblem(line, f"impossible date ({error}); dates are written YYYY-MM-DD") from None
     finally:
         if loader:
@@ -196,7 +212,10 @@ def _explain(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     mark, context = error.problem_mark, error.context_mark
     line = mark.line + 1 if mark else 1
     if "mapping values are not allowed" in problem:
-        return line, "a ':' inside a value: put the whole value in double quotes, such as title: \"Police: your rights\""
+        return (
+            line,
+            "a ':' inside a value: put the whole value in double quotes, such as title: \"Police: your rights\"",
+        )
     if "quoted scalar" in (error.context or "") and context is not None:
         return context.line + 1, "a quote opened on this line is never closed: end the value with the same quote"
     if isinstance(error, _Refused):
@@ -220,8 +239,9 @@ def _line_of(text: str, pattern: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def load_yaml_list(path: Path, root: Path, problems: list[Problem], not_a_list: str,
-                   empty_ok: bool = False) -> list[tuple[object, int]] | None:
+def load_yaml_list(
+    path: Path, root: Path, problems: list[Problem], not_a_list: str, empty_ok: bool = False
+) -> list[tuple[object, int]] | None:
     """The entries of a YAML file that holds a list, each with its line; None after a problem.
 
     ``not_a_list`` is the message when the file holds something else; with ``empty_ok``
@@ -247,4 +267,5 @@ def load_yaml_list(path: Path, root: Path, problems: list[Problem], not_a_list: 
 def text_in_each_language(value) -> bool:
     """True for a mapping like {kk: "…", ru: "…", en: "…"} with text for every language."""
     return isinstance(value, dict) and all(
-        isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGUAGES)
+        isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGUAGES
+    )

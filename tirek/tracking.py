@@ -51,8 +51,10 @@ class MarkError(Exception):
 def content_files(root: Path) -> dict[str, dict[str, Path]]:
     """Every Markdown file by language and slug (the home page as 'index'), broken or not."""
     # Files load_site refuses for their name are reported there, not tracked here.
-    return {lang: {path.stem: path for path in sorted((root / lang).glob("*.md")) if is_page_name(path.stem)}
-            for lang in LANGUAGES}
+    return {
+        lang: {path.stem: path for path in sorted((root / lang).glob("*.md")) if is_page_name(path.stem)}
+        for lang in LANGUAGES
+    }
 
 
 def source_hash(path: Path) -> str | None:
@@ -89,8 +91,7 @@ def _split(path: Path) -> FrontMatter | None:
 def translation_status(root: Path) -> list[Status]:
     """Each page in each language, in slug order (the home page first)."""
     files = content_files(root)
-    slugs = sorted({slug for by_slug in files.values() for slug in by_slug},
-                   key=lambda slug: (slug != HOME_SLUG, slug))
+    slugs = sorted({slug for by_slug in files.values() for slug in by_slug}, key=lambda slug: (slug != HOME_SLUG, slug))
     statuses = []
     for slug in slugs:
         source = files[SOURCE_LANGUAGE].get(slug)
@@ -118,9 +119,14 @@ def _translation_state(slug, lang, path, where, source, current, root) -> Status
     if recorded is None:
         return Status(slug, lang, OUTDATED, where, f"{FIELD} missing", line)
     if recorded != current:
-        return Status(slug, lang, OUTDATED, where,
-                      f"{_display(source, root)} changed since it was translated "
-                      f"({FIELD} {recorded!r}, now {current!r})", line)
+        return Status(
+            slug,
+            lang,
+            OUTDATED,
+            where,
+            f"{_display(source, root)} changed since it was translated ({FIELD} {recorded!r}, now {current!r})",
+            line,
+        )
     return Status(slug, lang, CURRENT, where, line=line)
 
 
@@ -136,17 +142,26 @@ def translation_problems(root: Path) -> list[Problem]:
             continue  # load_site and the missing-page check already report these
         source = _display(root / SOURCE_LANGUAGE / f"{status.slug}.md", root)
         if status.reason == f"{FIELD} missing":
-            message = (f"{FIELD} missing; run mark-current after checking the translation against "
-                       f"{source}: {mark_command(status.slug, status.lang)}")
+            message = (
+                f"{FIELD} missing; run mark-current after checking the translation against "
+                f"{source}: {mark_command(status.slug, status.lang)}"
+            )
         else:
-            message = (f"translation outdated: {status.reason}; update this page, then run: "
-                       f"{mark_command(status.slug, status.lang)}")
+            message = (
+                f"translation outdated: {status.reason}; update this page, then run: "
+                f"{mark_command(status.slug, status.lang)}"
+            )
         problems.append(Problem(status.path, status.line, message, notice=True))
     for path in content_files(root)[SOURCE_LANGUAGE].values():
         recorded, line = recorded_hash(path)
         if recorded is not None:
-            problems.append(Problem(_display(path, root), line,
-                                    f"{FIELD} belongs in translations, not in the English source: remove this line"))
+            problems.append(
+                Problem(
+                    _display(path, root),
+                    line,
+                    f"{FIELD} belongs in translations, not in the English source: remove this line",
+                )
+            )
     return problems
 
 
@@ -169,8 +184,9 @@ def mark_current(root: Path, slug: str, langs: list[str] | None = None) -> list[
         if lang not in TRANSLATION_LANGUAGES:
             raise MarkError(f"--lang {lang!r}: translations are {', '.join(TRANSLATION_LANGUAGES)}")
         if explicit and slug not in files[lang]:
-            raise MarkError(f"{_display(root / lang / f'{slug}.md', root)}: no such translation yet; "
-                            "translate the page first")
+            raise MarkError(
+                f"{_display(root / lang / f'{slug}.md', root)}: no such translation yet; translate the page first"
+            )
     stamped = []
     for lang in langs:
         path = files[lang].get(slug)

@@ -38,6 +38,7 @@ def link_index_files(site) -> None:
 
     Called once at start-up when LINK_INDEX_FILES is set, for the static copy.
     """
+
     def rewrite(page):
         html = FOLDER_LINK.sub(lambda m: f'href="{m[1]}index.html{m[2] or ""}"', page.html)
         return dataclasses.replace(page, html=html)
@@ -59,12 +60,16 @@ def asset_url(name: str) -> str:
 def alternates(lang: str, slug: str | None) -> list[dict]:
     """This page in every language, for the language switch and hreflang links."""
     return [
-        {"lang": code, "name": LANGUAGE_NAMES[code], "url": relative(page_path(code, slug)),
-         "path": page_path(code, slug), "current": code == lang}
+        {
+            "lang": code,
+            "name": LANGUAGE_NAMES[code],
+            "url": relative(page_path(code, slug)),
+            "path": page_path(code, slug),
+            "current": code == lang,
+        }
         for code in LANGUAGES
     ]
 
 
 def template_helpers() -> dict:
-    return {"rel": relative, "asset": asset_url, "page_path": page_path,
-            "LANGUAGE_NAMES": LANGUAGE_NAMES}
+    return {"rel": relative, "asset": asset_url, "page_path": page_path, "LANGUAGE_NAMES": LANGUAGE_NAMES}

@@ -59,11 +59,24 @@ def language_chooser(pick: bool):
     choices = []
     for code in LANGUAGES:
         with force_locale(code):
-            choices.append({"lang": code, "name": LANGUAGE_NAMES[code], "url": relative(page_path(code)),
-                            "prompt": gettext("Read in this language"), "heading": gettext("Choose a language")})
-    response = make_response(render_template(
-        "languages.html", lang=lang, alternates=alternates(lang, None), choices=choices, pick=pick,
-    ))
+            choices.append(
+                {
+                    "lang": code,
+                    "name": LANGUAGE_NAMES[code],
+                    "url": relative(page_path(code)),
+                    "prompt": gettext("Read in this language"),
+                    "heading": gettext("Choose a language"),
+                }
+            )
+    response = make_response(
+        render_template(
+            "languages.html",
+            lang=lang,
+            alternates=alternates(lang, None),
+            choices=choices,
+            pick=pick,
+        )
+    )
     response.headers["Vary"] = "Accept-Language"
     return response
 
@@ -71,15 +84,21 @@ def language_chooser(pick: bool):
 @pages.route("/<lang:lang>/")
 def home(lang: str):
     return render_template(
-        "home.html", lang=lang, intro=site().home(lang), topics=site().topics(lang),
-        alternates=alternates(lang, None), safety_page=site().page(lang, SAFETY_SLUG), slugs=site().slugs,
+        "home.html",
+        lang=lang,
+        intro=site().home(lang),
+        topics=site().topics(lang),
+        alternates=alternates(lang, None),
+        safety_page=site().page(lang, SAFETY_SLUG),
+        slugs=site().slugs,
     )
 
 
 @pages.route("/<lang:lang>/contacts/")
 def contacts(lang: str):
-    return render_template("contacts.html", lang=lang, alternates=alternates(lang, "contacts"),
-                           groups=by_category(site().contacts))
+    return render_template(
+        "contacts.html", lang=lang, alternates=alternates(lang, "contacts"), groups=by_category(site().contacts)
+    )
 
 
 @pages.route("/<lang:lang>/remove/", methods=["GET", "POST"])
@@ -91,8 +110,13 @@ def remove(lang: str):
     """
     refused = request.method == "POST" and not from_this_site()
     if request.method == "GET" or refused:
-        page = render_template("remove.html", lang=lang, alternates=alternates(lang, "remove"),
-                               safety_page=site().page(lang, SAFETY_SLUG), refused=refused)
+        page = render_template(
+            "remove.html",
+            lang=lang,
+            alternates=alternates(lang, "remove"),
+            safety_page=site().page(lang, SAFETY_SLUG),
+            refused=refused,
+        )
         return page, 403 if refused else 200
     response = make_response(render_template("removed.html", lang=lang))
     # The browser deletes this origin's caches, service workers and storage on receipt.
@@ -134,7 +158,7 @@ def search(lang: str):
         query = ""
         if request.method == "POST":
             request.max_content_length = MAX_SEARCH_FORM_BYTES
-            query = request.form.get("q", "")[:matching.MAX_QUERY_CHARS].strip()
+            query = request.form.get("q", "")[: matching.MAX_QUERY_CHARS].strip()
         # The page for a query is the same bytes every time it is asked: a repeated (or hammered)
         # query costs a lookup, not a render.
         response = make_response(search_pages().get([lang, query], lambda: search_page(lang, query)))
@@ -145,8 +169,14 @@ def search(lang: str):
 def search_page(lang: str, query: str) -> str:
     # A query without a word of two letters or more lists the topics, as an empty one does.
     found = search_answers().get(search_indexes(), lang, query) if matching.query_words(query) else None
-    return render_template("search.html", lang=lang, alternates=alternates(lang, "search"), query=query,
-                           found=found, topics=site().topics(lang))
+    return render_template(
+        "search.html",
+        lang=lang,
+        alternates=alternates(lang, "search"),
+        query=query,
+        found=found,
+        topics=site().topics(lang),
+    )
 
 
 def search_pages() -> matching.RecentQueries:
@@ -177,10 +207,15 @@ def search_index(lang: str):
 
 @pages.route("/<lang:lang>/mirrors/")
 def mirrors(lang: str):
-    return render_template("mirrors.html", lang=lang, mirrors=site().mirrors,
-                           public_key=current_app.extensions["tirek_public_key"],
-                           share_page=site().page(lang, SHARE_SLUG), download_name=DOWNLOAD_NAME.format(lang=lang),
-                           alternates=alternates(lang, "mirrors"))
+    return render_template(
+        "mirrors.html",
+        lang=lang,
+        mirrors=site().mirrors,
+        public_key=current_app.extensions["tirek_public_key"],
+        share_page=site().page(lang, SHARE_SLUG),
+        download_name=DOWNLOAD_NAME.format(lang=lang),
+        alternates=alternates(lang, "mirrors"),
+    )
 
 
 @pages.route("/<lang:lang>/copy.html")

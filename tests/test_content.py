@@ -258,3 +258,35 @@ def test_a_page_shows_when_its_facts_were_checked_and_its_newest_source(fixture_
     html = fixture_client.get("/en/police/").get_data(as_text=True)
     assert "Facts last checked: November 1, 2026" in html
     assert "Newest source: February 20, 2025" in html
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("2025-02-20", "Newest source: February 20, 2025"),
+        ('"2025-02"', "Newest source: February 2025"),
+        ("2025", "Newest source: 2025"),
+    ],
+)
+def test_a_source_date_is_shown_as_precisely_as_it_is_known(tmp_path, value, shown):
+    site = tmp_path / "resources"
+    shutil.copytree(FIXTURE_SITE, site)
+    page = site / "en" / "police.md"
+    text = page.read_text(encoding="utf-8").replace("date: 2025-02-20", f"date: {value}")
+    page.write_text(text, encoding="utf-8")
+    html = (
+        create_app({"TESTING": True, "RESOURCES_DIR": str(site)})
+        .test_client()
+        .get("/en/police/")
+        .get_data(as_text=True)
+    )
+    assert shown in html
+
+
+def test_a_source_date_that_is_not_a_date_names_its_line(tmp_path):
+    site = tmp_path / "resources"
+    shutil.copytree(FIXTURE_SITE, site)
+    page = site / "en" / "police.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("date: 2025-02-20", "date: soon", 1), encoding="utf-8")
+    found = [str(p) for p in load_site(site).problems]
+    assert any(p.startswith("resources/en/police.md:") and "or YYYY-MM or YYYY" in p for p in found), found

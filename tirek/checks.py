@@ -304,7 +304,7 @@ def undated_sources(page: Page, lines: list[str]) -> list[Problem]:
             page.path,
             line,
             f"{len(undated)} of {len(page.sources)} sources have no 'date', so the page cannot count "
-            "them in its 'newest source': add the date each was published (YYYY-MM-DD) where you know it",
+            "them in its 'newest source': add the date each was published where you know it (YYYY-MM-DD, or YYYY-MM or YYYY when only the month or the year is known)",
             notice=True,
         )
     ]

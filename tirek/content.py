@@ -53,11 +53,42 @@ class ContentError(SystemExit):
         )
 
 
+@dataclass(frozen=True, order=True)
+class SourceDate:
+    """A source's date as precisely as it is known: a day, a month or only a year.
+
+    Many reports give only a month or a year; writing a made-up day would make the page's
+    "newest source" look more precise than it is.
+    """
+
+    start: dt.date
+    precision: str  # "day", "month" or "year"
+
+    @property
+    def pattern(self) -> str | None:
+        """The Babel date pattern to show it with; None for a year, shown as the number."""
+        return {"day": "long", "month": "LLLL y"}.get(self.precision)
+
+    @classmethod
+    def parse(cls, value) -> SourceDate | None:
+        """2025-02-18 (a date), "2025-02" or 2025; None when it is none of these."""
+        if isinstance(value, dt.datetime):
+            return None
+        if isinstance(value, dt.date):
+            return cls(value, "day")
+        if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
+            return cls(dt.date(value, 1, 1), "year")
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value) if isinstance(value, str) else None
+        if match and 1 <= int(match[2]) <= 12:
+            return cls(dt.date(int(match[1]), int(match[2]), 1), "month")
+        return None
+
+
 @dataclass(frozen=True)
 class Source:
     title: str
     url: str | None = None
-    date: dt.date | None = None
+    date: SourceDate | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +121,7 @@ class Page:
         return isinstance(self.legal_review, dt.date)
 
     @property
-    def newest_source(self) -> dt.date | None:
+    def newest_source(self) -> SourceDate | None:
         """The date of the newest source: how current the facts can be, whatever 'updated' says."""
         dates = [source.date for source in self.sources if source.date]
         return max(dates) if dates else None
@@ -281,9 +312,12 @@ def _read_sources(value, report) -> tuple[Source, ...]:
         if url is not None and not (isinstance(url, str) and re.fullmatch(r"https://[^\s/?#]+\S*", url)):
             report(f"source {title!r}: url must start with https:// and a host name")
             continue
-        date = item.get("date")
-        if date is not None and not isinstance(date, dt.date):
-            report(f"source {title!r}: 'date' must be the source's date as YYYY-MM-DD, got {date!r}")
+        date = SourceDate.parse(item["date"]) if "date" in item else None
+        if "date" in item and date is None:
+            report(
+                f"source {title!r}: 'date' must be the source's date as YYYY-MM-DD, or YYYY-MM or YYYY "
+                f"when only the month or the year is known, got {item['date']!r}"
+            )
             continue
         sources.append(Source(title, url, date))
     return tuple(sources)

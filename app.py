@@ -60,7 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # HTTP errors other than 404 keep Werkzeug's answer; the catch-all below is for real failures.
     app.register_error_handler(HTTPException, lambda error: error)
     app.register_error_handler(Exception, server_error)
-    app.jinja_env.globals.update(template_helpers(), format_date=format_date, SAFETY_SLUG=SAFETY_SLUG)
+    app.jinja_env.globals.update(
+        template_helpers(), format_date=format_date, format_source_date=i18n.format_source_date, SAFETY_SLUG=SAFETY_SLUG
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["tirek_search"] = build_indexes(app, site)

@@ -64,11 +64,6 @@ class SourceDate:
     start: dt.date
     precision: str  # "day", "month" or "year"
 
-    @property
-    def pattern(self) -> str | None:
-        """The Babel date pattern to show it with; None for a year, shown as the number."""
-        return {"day": "long", "month": "LLLL y"}.get(self.precision)
-
     @classmethod
     def parse(cls, value) -> SourceDate | None:
         """2025-02-18 (a date), "2025-02" or 2025; None when it is none of these."""

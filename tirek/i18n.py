@@ -15,11 +15,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from babel.dates import format_skeleton
 from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from flask import request
-from flask_babel import get_translations
+from flask_babel import format_date, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import escape
 
@@ -166,3 +167,13 @@ def best_language() -> str:
     if not request:
         return DEFAULT_LANGUAGE
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def format_source_date(date) -> str:
+    """A source's date (content.SourceDate) in the reader's language, only as precise as it is known."""
+    if date.precision == "year":
+        return str(date.start.year)
+    if date.precision == "month":
+        # The locale's own order for a month and a year: «2025 ж. қараша», «ноябрь 2025 г.».
+        return format_skeleton("yMMMM", date.start, locale=get_locale())
+    return format_date(date.start, "long")

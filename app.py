@@ -21,7 +21,7 @@ from tirek.config import load_config
 from tirek.content import ContentError, load_site
 from tirek.search_index import build_indexes
 from tirek.urls import link_index_files, template_helpers
-from tirek.views import SAFETY_SLUG, LanguageConverter, not_found, pages, server_error
+from tirek.views import LanguageConverter, not_found, pages, server_error
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(HTTPException, lambda error: error)
     app.register_error_handler(Exception, server_error)
     app.jinja_env.globals.update(
-        template_helpers(), format_date=format_date, format_source_date=i18n.format_source_date, SAFETY_SLUG=SAFETY_SLUG
+        template_helpers(), format_date=format_date, format_source_date=i18n.format_source_date
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

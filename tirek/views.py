@@ -26,6 +26,7 @@ SHARE_SLUG = "share-a-copy"
 pages.add_app_template_global(META_CONTENT_SECURITY_POLICY, "META_CSP")
 pages.add_app_template_global(keyword_groups)
 pages.add_app_template_global(SHARE_SLUG, "SHARE_SLUG")
+pages.add_app_template_global(SAFETY_SLUG, "SAFETY_SLUG")
 pages.add_app_template_global(lambda slug: slug in site().slugs, "has_page")
 
 
@@ -90,7 +91,6 @@ def home(lang: str):
         topics=site().topics(lang),
         alternates=alternates(lang, None),
         safety_page=site().page(lang, SAFETY_SLUG),
-        slugs=site().slugs,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .languages import LANGUAGES
+from .sitemap import SLUG_RE
 from .sourcefile import Problem, display_path, load_yaml_list, text_in_each_language
 
 CONTACT_FIELDS = {
@@ -31,7 +32,6 @@ CONTACT_FIELDS = {
 # The contacts page shows the categories in this order, by need: someone to talk to first,
 # fire and gas last. Each is a section whose id pages link to (../contacts/#talk).
 CONTACT_CATEGORIES = ("talk", "lgbti", "digital", "images", "relocation", "international", "emergency")
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .contacts import Contact, load_contacts
 from .languages import LANGUAGES, fallback_order
 from .markup import render_markdown, too_slow_to_render
 from .mirrors import Mirror, load_mirrors
-from .sitemap import RESERVED_SLUGS
+from .sitemap import RESERVED_SLUGS, SLUG_RE
 from .sourcefile import (
     FrontMatterError,
     Problem,
@@ -29,7 +29,6 @@ from .sourcefile import (
     split_front_matter,
 )
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOME_SLUG = "index"
 PAGE_FIELDS = {"title", "summary", "updated", "order", "sources", "legal_review", "translation_of", "keywords"}
 REQUIRED_FIELDS = ("title", "summary", "updated")

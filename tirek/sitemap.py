@@ -7,6 +7,8 @@ offline or in static copies.
 
 from __future__ import annotations
 
+import re
+
 from .languages import LANGUAGES
 
 # Pages the app makes in each language, at /<lang>/<name>/; content files may not take these names.
@@ -27,6 +29,8 @@ ROOT_FILES = (SERVICE_WORKER_PATH, MANIFEST_PATH)
 # Names under the root that are not pages but still cannot be content slugs.
 ROOT_FOLDERS = ("static",)
 
+# A page's address in every language: lowercase Latin letters, digits and single dashes.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset(
     LANGUAGE_PAGES
     + tuple(path.strip("/") for path in ROOT_PAGES)

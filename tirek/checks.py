@@ -53,8 +53,9 @@ def check_site(site: Site, root: Path, today: dt.date, max_age_days: int) -> lis
         problems += broken_links(site, files, page, lines)
         problems += raw_html(page, lines)
         problems += stripped_markup(page, lines)
-        problems += bad_review_dates(page, lines, today, max_age_days)
-        problems += undated_sources(page, lines)
+        fields = _front_field_lines(lines)
+        problems += bad_review_dates(page, fields, today, max_age_days)
+        problems += undated_sources(page, lines, fields)
     problems += unverified_contacts(site, root)
     problems += missing_pages(files, root)
     problems += tracking.translation_problems(root)
@@ -258,8 +259,7 @@ def _quoted_value_line(lines: list[str], removed: str, default: int) -> int:
 # Dates and contacts ----------------------------------------------------------
 
 
-def bad_review_dates(page: Page, lines: list[str], today: dt.date, max_age_days: int) -> list[Problem]:
-    lines_of = _front_field_lines(lines)
+def bad_review_dates(page: Page, lines_of: dict[str, int], today: dt.date, max_age_days: int) -> list[Problem]:
     problems = []
     if page.updated > today:
         problems.append(
@@ -293,12 +293,12 @@ def _front_field_lines(lines: list[str]) -> dict[str, int]:
         return {}
 
 
-def undated_sources(page: Page, lines: list[str]) -> list[Problem]:
+def undated_sources(page: Page, lines: list[str], lines_of: dict[str, int]) -> list[Problem]:
     """Readers see the date of a page's newest source; a source without a date cannot count."""
     undated = [source for source in page.sources if source.date is None]
     if not undated:
         return []
-    line = find_line(lines, undated[0].title, _front_field_lines(lines).get("sources", 2))
+    line = find_line(lines, undated[0].title, lines_of.get("sources", 2))
     return [
         Problem(
             page.path,
